@@ -1,0 +1,38 @@
+# The two commands a newcomer needs: `make dev` runs the whole system locally, `make test`
+# runs every test. Both start Postgres and Redis themselves (scripts/).
+SHELL := /bin/bash
+export PG_PORT ?= 55432
+export REDIS_PORT ?= 56379
+GO ?= go
+
+.PHONY: dev test test-short race-test bench services stop build vet fmt
+
+build:
+	$(GO) build -o bin/ ./cmd/...
+
+services:
+	@scripts/pg.sh start >/dev/null
+	@scripts/redis.sh start >/dev/null
+
+stop:
+	scripts/pg.sh stop; scripts/redis.sh stop
+
+dev: build services
+	scripts/dev.sh
+
+vet:
+	@test -z "$$(gofmt -l cmd pkg db)" || { gofmt -l cmd pkg db; echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+
+# Every test, unit and integration, with the race detector, against real Postgres and Redis.
+test: services vet
+	TEST_DATABASE_URL=$$(scripts/pg.sh url) TEST_REDIS_URL=$$(scripts/redis.sh url) \
+		$(GO) test -race -count=1 -timeout 25m ./...
+
+# The live concurrent test at full size: >= 200 clients for a couple of minutes.
+race-test: services
+	TEST_DATABASE_URL=$$(scripts/pg.sh url) TEST_REDIS_URL=$$(scripts/redis.sh url) RACE_TEST_FULL=1 \
+		$(GO) test -count=1 -timeout 20m -run TestLiveRace -v ./pkg/livetest/
+
+bench: services
+	scripts/bench.sh

@@ -1,0 +1,109 @@
+// Command api serves the HTTP API and receives provider webhooks. It is stateless: run as many
+// replicas as the load needs.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/config"
+	"github.com/monadical/reflector-go/pkg/httpapi"
+	"github.com/monadical/reflector-go/pkg/logging"
+	"github.com/monadical/reflector-go/pkg/meeting"
+	"github.com/monadical/reflector-go/pkg/room"
+	"github.com/monadical/reflector-go/pkg/setup"
+	"github.com/monadical/reflector-go/pkg/store"
+	"github.com/monadical/reflector-go/pkg/tasks"
+)
+
+func main() {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "config:", err)
+		os.Exit(2)
+	}
+	log, err := logging.New(cfg.LogLevel, cfg.LogJSON)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "logger:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, log); err != nil {
+		log.Error("api stopped", zap.Error(err))
+		_ = log.Sync()
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
+	log.Info("starting api", zap.Any("config", cfg.Redacted()))
+	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DatabaseConns)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	queue := asynq.NewClient(redisOpt)
+	defer queue.Close()
+	inspector := asynq.NewInspector(redisOpt)
+	defer inspector.Close()
+	platforms, err := setup.Platforms(cfg)
+	if err != nil {
+		return err
+	}
+	auth, err := authenticator(cfg)
+	if err != nil {
+		return err
+	}
+	jobs := tasks.Jobs{Q: queue}
+	rooms := room.NewService(room.Config{Store: store.NewRoomStore(db), Platforms: platforms.Names(),
+		PlatformFor: setup.PlatformFor(cfg, platforms)})
+	meetings := meeting.NewService(meeting.Config{Store: store.NewMeetingStore(db), Platforms: platforms, Jobs: jobs,
+		Log: log, MeetingDuration: cfg.Lifecycle.MeetingDuration, IntentTTL: cfg.Lifecycle.IntentTTL,
+		PresenceLag: cfg.Lifecycle.PresenceLag})
+	e := httpapi.New(httpapi.Deps{Rooms: rooms, Meetings: meetings, Auth: auth, Log: log,
+		Ready: map[string]func(context.Context) error{
+			"database": db.PingContext,
+			"redis":    func(context.Context) error { _, err := inspector.Queues(); return err },
+		}})
+	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("api listening", zap.String("addr", cfg.HTTPAddr))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("api draining")
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func authenticator(cfg *config.Config) (httpapi.Authenticator, error) {
+	if cfg.Auth.Backend == "none" {
+		return httpapi.LocalAuth{User: httpapi.User{ID: cfg.Auth.LocalUserID, Email: cfg.Auth.LocalEmail}}, nil
+	}
+	pem, err := cfg.Auth.PEM()
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.NewJWTAuth(pem, cfg.Auth.JWTAudience)
+}

@@ -1,0 +1,58 @@
+// Command scheduler emits the periodic jobs. Exactly one should run; a second one does not
+// double the work, because every tick's task id is derived from the tick.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/config"
+	"github.com/monadical/reflector-go/pkg/logging"
+	"github.com/monadical/reflector-go/pkg/tasks"
+)
+
+func main() {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "config:", err)
+		os.Exit(2)
+	}
+	log, err := logging.New(cfg.LogLevel, cfg.LogJSON)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "logger:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, log); err != nil {
+		log.Error("scheduler stopped", zap.Error(err))
+		_ = log.Sync()
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
+	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	queue := asynq.NewClient(redisOpt)
+	defer queue.Close()
+	if err := queue.Ping(); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	table := tasks.Schedule(cfg)
+	for _, p := range table {
+		log.Info("periodic task", zap.String("task", p.Type), zap.Duration("every", p.Every))
+	}
+	tasks.Run(ctx, queue, table, time.Now, log)
+	log.Info("scheduler stopped")
+	return nil
+}

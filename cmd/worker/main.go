@@ -1,0 +1,74 @@
+// Command worker executes asynq tasks. Every handler is idempotent, so replicas can be scaled
+// freely and a task interrupted by a crash is simply run again.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/hibiken/asynq"
+	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/config"
+	"github.com/monadical/reflector-go/pkg/logging"
+	"github.com/monadical/reflector-go/pkg/setup"
+	"github.com/monadical/reflector-go/pkg/store"
+	"github.com/monadical/reflector-go/pkg/tasks"
+)
+
+func main() {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "config:", err)
+		os.Exit(2)
+	}
+	log, err := logging.New(cfg.LogLevel, cfg.LogJSON)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "logger:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, log); err != nil {
+		log.Error("worker stopped", zap.Error(err))
+		_ = log.Sync()
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
+	log.Info("starting worker", zap.Any("config", cfg.Redacted()))
+	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DatabaseConns)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	platforms, err := setup.Platforms(cfg)
+	if err != nil {
+		return err
+	}
+	queue := asynq.NewClient(redisOpt)
+	defer queue.Close()
+	mux := tasks.NewMux(tasks.Deps{Platforms: platforms, Log: log})
+	srv := asynq.NewServer(redisOpt, asynq.Config{
+		Concurrency:     cfg.Worker.Concurrency,
+		Queues:          tasks.Queues(),
+		ShutdownTimeout: cfg.Worker.ShutdownTimeout,
+		Logger:          log.Sugar(),
+	})
+	if err := srv.Start(mux); err != nil {
+		return fmt.Errorf("start asynq server: %w", err)
+	}
+	log.Info("worker running", zap.Int("concurrency", cfg.Worker.Concurrency))
+	<-ctx.Done()
+	log.Info("worker draining")
+	srv.Shutdown() // waits up to ShutdownTimeout for running tasks, re-queues the rest
+	return nil
+}

@@ -1,0 +1,11 @@
+DROP TABLE IF EXISTS poll_cursor;
+DROP TABLE IF EXISTS webhook_event;
+DROP TABLE IF EXISTS transcript;
+DROP TABLE IF EXISTS recording;
+DROP TABLE IF EXISTS participant_session;
+DROP TABLE IF EXISTS join_intent;
+DROP TABLE IF EXISTS meeting_consent;
+ALTER TABLE IF EXISTS calendar_event DROP CONSTRAINT IF EXISTS fk_calendar_event_meeting;
+DROP TABLE IF EXISTS meeting;
+DROP TABLE IF EXISTS calendar_event;
+DROP TABLE IF EXISTS room;

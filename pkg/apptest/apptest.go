@@ -1,0 +1,202 @@
+// Package apptest assembles the real API stack for tests: a cloned Postgres database, the
+// Daily emulator behind the real Daily client, the services, and the echo server on an
+// httptest listener. Nothing of our own is mocked.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
+	"github.com/jmoiron/sqlx"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/monadical/reflector-go/pkg/httpapi"
+	"github.com/monadical/reflector-go/pkg/meeting"
+	"github.com/monadical/reflector-go/pkg/platform"
+	"github.com/monadical/reflector-go/pkg/platform/daily"
+	"github.com/monadical/reflector-go/pkg/platform/emulator"
+	"github.com/monadical/reflector-go/pkg/room"
+	"github.com/monadical/reflector-go/pkg/store"
+	"github.com/monadical/reflector-go/pkg/store/storetest"
+	"github.com/monadical/reflector-go/pkg/tasks"
+)
+
+// Owner is the user the `none` auth backend acts as in tests.
+const Owner = "owner-1"
+
+// Options adjust the stack.
+type Options struct {
+	Auth        httpapi.Authenticator // default: LocalAuth as Owner
+	Now         func() time.Time
+	PresenceLag time.Duration
+	Jobs        meeting.Jobs // default: a Redis-backed queue on a private DB
+	Extra       func(a *App) []httpapi.Route
+}
+
+// App is a running API stack.
+type App struct {
+	DB        *sqlx.DB
+	DBURL     string
+	Daily     *emulator.Daily
+	DailyURL  string
+	Platforms *platform.Registry
+	Rooms     *room.Service
+	Meetings  *meeting.Service
+	Redis     asynq.RedisClientOpt
+	Queue     *asynq.Client
+	URL       string
+	Log       *zap.Logger
+	HTTP      *http.Client
+	authz     string // Authorization header of requests (see TestAuth)
+}
+
+// TestAuth acts as Owner for requests without credentials, like the `none` backend, and as
+// the user named by "Test <id>" otherwise ("Test -" is anonymous).
+type TestAuth struct{}
+
+// Authenticate implements httpapi.Authenticator.
+func (TestAuth) Authenticate(h string) (httpapi.User, error) {
+	if h == "" {
+		return httpapi.User{ID: Owner, Email: Owner + "@example.com"}, nil
+	}
+	id := strings.TrimPrefix(h, "Test ")
+	if id == "-" {
+		return httpapi.User{}, nil
+	}
+	return httpapi.User{ID: id, Email: id + "@example.com"}, nil
+}
+
+// As returns a view of the app whose requests act as user ("" is anonymous).
+func (a *App) As(t testing.TB, user string) *App {
+	t.Helper()
+	c := *a
+	if user == "" {
+		user = "-"
+	}
+	c.authz = "Test " + user
+	return &c
+}
+
+// New starts the stack; everything stops when the test ends.
+func New(t testing.TB, o Options) *App {
+	t.Helper()
+	a := &App{Log: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)), HTTP: &http.Client{Timeout: 30 * time.Second}}
+	a.DB, a.DBURL = storetest.NewDBURL(t)
+	a.Daily = emulator.NewDaily(emulator.DailyOptions{APIKey: "test-key", PresenceLag: o.PresenceLag, Now: o.Now})
+	var stop func()
+	a.DailyURL, stop = a.Daily.Start()
+	t.Cleanup(stop)
+	a.Platforms = platform.NewRegistry(daily.New(daily.Config{BaseURL: a.DailyURL, APIKey: "test-key",
+		WebhookSecret: a.Daily.WebhookSecret(), RatePerSecond: 1000, DeleteRatePerSecond: 1000, Now: o.Now}))
+	a.Redis = RedisDB(t)
+	a.Queue = asynq.NewClient(a.Redis)
+	t.Cleanup(func() { _ = a.Queue.Close() })
+	jobs := o.Jobs
+	if jobs == nil {
+		jobs = tasks.Jobs{Q: a.Queue}
+	}
+	a.Rooms = room.NewService(room.Config{Store: store.NewRoomStore(a.DB), Platforms: a.Platforms.Names(),
+		PlatformFor: func(uuid.UUID) string { return platform.Daily }, Now: o.Now})
+	a.Meetings = meeting.NewService(meeting.Config{Store: store.NewMeetingStore(a.DB), Platforms: a.Platforms,
+		Jobs: jobs, Log: a.Log, Now: o.Now})
+	auth := o.Auth
+	if auth == nil {
+		auth = TestAuth{}
+	}
+	d := httpapi.Deps{Rooms: a.Rooms, Meetings: a.Meetings, Auth: auth, Log: a.Log,
+		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}}
+	if o.Extra != nil {
+		d.Extra = o.Extra(a)
+	}
+	srv := httptest.NewServer(httpapi.New(d))
+	t.Cleanup(srv.Close)
+	a.URL = srv.URL
+	return a
+}
+
+// Response is a decoded API answer.
+type Response struct {
+	Status int
+	Body   []byte
+}
+
+// JSON decodes the body into a map (or fails the test).
+func (r Response) JSON(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+	return m
+}
+
+// Do sends a request; body is JSON-encoded unless it is a string or []byte, sent as is.
+func (a *App) Do(t testing.TB, method, path string, body any, headers ...string) Response {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		enc, err := json.Marshal(b)
+		if err != nil {
+			t.Fatalf("encode: %v", err)
+		}
+		rd = bytes.NewReader(enc)
+	}
+	req, err := http.NewRequest(method, a.URL+path, rd)
+	if err != nil {
+		t.Fatalf("request: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if a.authz != "" {
+		req.Header.Set("Authorization", a.authz)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := a.HTTP.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return Response{Status: resp.StatusCode, Body: b}
+}
+
+// CreateRoom makes a room through the service and returns it.
+func (a *App) CreateRoom(t testing.TB, name string, mods ...func(*room.Input)) room.Room {
+	t.Helper()
+	in := room.Input{Name: name, Platform: platform.Daily, RecordingType: "none"}
+	for _, m := range mods {
+		m(&in)
+	}
+	r, err := a.Rooms.Create(context.Background(), Owner, in)
+	if err != nil {
+		t.Fatalf("create room %s: %v", name, err)
+	}
+	return r
+}
+
+// Count runs a count(*) query.
+func (a *App) Count(t testing.TB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := a.DB.Get(&n, query, args...); err != nil {
+		t.Fatalf("count %q: %v", query, err)
+	}
+	return n
+}

@@ -1,0 +1,41 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Auth requirements of a route.
+const (
+	AuthOptional = iota // anonymous callers allowed (the original's current_user_optional)
+	AuthRequired        // 401 "Not authenticated" for anonymous callers
+)
+
+// Route is one served operation; the table drives both echo and /openapi.json.
+type Route struct {
+	Method      string
+	Path        string // echo syntax, :param
+	OperationID string // the original's operation id
+	Summary     string
+	Auth        int
+	Body        string // schema name of the JSON body, "" for none
+	Response    string // schema name of the 200 body
+	Handler     echo.HandlerFunc
+}
+
+func (s *server) routes() []Route {
+	return []Route{
+		{http.MethodGet, "/v1/rooms", "v1_rooms_list", "List own and shared rooms", AuthRequired, "", "Page_RoomDetails_", s.listRooms},
+		{http.MethodPost, "/v1/rooms", "v1_rooms_create", "Create a room", AuthRequired, "CreateRoom", "Room", s.createRoom},
+		{http.MethodGet, "/v1/rooms/name/:room_name", "v1_rooms_get_by_name", "Get a room by name", AuthOptional, "", "RoomDetails", s.getRoomByName},
+		{http.MethodGet, "/v1/rooms/:room_id", "v1_rooms_get", "Get a room", AuthOptional, "", "RoomDetails", s.getRoom},
+		{http.MethodPatch, "/v1/rooms/:room_id", "v1_rooms_update", "Update a room", AuthRequired, "UpdateRoom", "RoomDetails", s.updateRoom},
+		{http.MethodDelete, "/v1/rooms/:room_id", "v1_rooms_delete", "Delete a room", AuthRequired, "", "Status", s.deleteRoom},
+		{http.MethodPost, "/v1/rooms/:room_name/meeting", "v1_rooms_create_meeting", "Get or create the room's meeting", AuthOptional, "CreateRoomMeeting", "Meeting", s.createMeeting},
+		{http.MethodGet, "/v1/rooms/:room_name/meetings/active", "v1_rooms_list_active_meetings", "List the room's active meetings", AuthOptional, "", "MeetingList", s.activeMeetings},
+		{http.MethodGet, "/v1/rooms/:room_name/meetings/:meeting_id", "v1_rooms_get_meeting", "Get a meeting of the room", AuthOptional, "", "Meeting", s.getMeeting},
+		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/join", "v1_rooms_join_meeting", "Join a meeting of the room", AuthOptional, "JoinMeeting", "Meeting", s.joinMeeting},
+		{http.MethodPost, "/v1/meetings/:meeting_id/consent", "v1_meeting_audio_consent", "Record recording consent", AuthOptional, "MeetingConsentRequest", "ConsentResult", s.meetingConsent},
+	}
+}

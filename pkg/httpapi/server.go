@@ -1,0 +1,81 @@
+// Package httpapi is the HTTP transport: echo routes, authentication, request validation and
+// the one error-to-status table. Handlers are thin: they decode, call a service, encode.
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/meeting"
+	"github.com/monadical/reflector-go/pkg/room"
+)
+
+// Deps are the services the API calls.
+type Deps struct {
+	Rooms    *room.Service
+	Meetings *meeting.Service
+	Auth     Authenticator
+	Log      *zap.Logger
+	// Ready checks the dependencies /readyz reports on (database, redis), by name.
+	Ready map[string]func(ctx context.Context) error
+	// Extra registers routes owned by other transports (webhooks, lifecycle, calendar) in
+	// the same table, so /openapi.json describes them too.
+	Extra []Route
+}
+
+type server struct{ d Deps }
+
+// New returns the API's echo instance with every route registered.
+func New(d Deps) *echo.Echo {
+	if d.Log == nil {
+		d.Log = zap.NewNop()
+	}
+	s := &server{d: d}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.Use(middleware.RequestID(), recoverer(d.Log), authMiddleware(d.Auth))
+	routes := append(s.routes(), d.Extra...)
+	for _, r := range routes {
+		h := r.Handler
+		if r.Auth == AuthRequired {
+			h = requireUser(h)
+		}
+		e.Add(r.Method, r.Path, h)
+	}
+	doc := openAPI(routes)
+	e.GET("/openapi.json", func(c echo.Context) error { return c.JSONBlob(http.StatusOK, doc) })
+	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
+	e.GET("/readyz", s.ready)
+	return e
+}
+
+// recoverer turns a handler panic into a logged 500 instead of a dropped connection.
+func recoverer(log *zap.Logger) echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			log.Error("panic in handler", zap.String("path", c.Path()), zap.Error(err), zap.ByteString("stack", stack))
+			return err
+		},
+	})
+}
+
+func (s *server) ready(c echo.Context) error {
+	out := map[string]string{}
+	status := http.StatusOK
+	for name, check := range s.d.Ready {
+		if err := check(c.Request().Context()); err != nil {
+			out[name] = "unavailable"
+			status = http.StatusServiceUnavailable
+			s.d.Log.Warn("readiness check failed", zap.String("dependency", name), zap.Error(err))
+			continue
+		}
+		out[name] = "ok"
+	}
+	return c.JSON(status, out)
+}

@@ -1,0 +1,230 @@
+package meeting
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/platform"
+	"github.com/monadical/reflector-go/pkg/room"
+)
+
+// Store is the persistence the meeting service needs.
+type Store interface {
+	InTx(ctx context.Context, fn func(tx Store) error) error
+	// MeetingForJoin returns the room named roomName and, if it has a joinable ad-hoc meeting,
+	// that meeting with intent registered for it, in one statement holding a share lock on
+	// the meeting row (so a concurrent deactivation either sees the intent or is seen).
+	MeetingForJoin(ctx context.Context, roomName string, in Intent, now time.Time) (room.Room, *Meeting, error)
+	// MeetingJoinByID does the same for a chosen meeting; registered is false when the
+	// meeting is not joinable (and then no intent was written).
+	MeetingJoinByID(ctx context.Context, roomName string, id uuid.UUID, in Intent, now time.Time) (room.Room, Meeting, bool, error)
+	RoomLockByName(ctx context.Context, name string) (room.Room, error)
+	RoomByName(ctx context.Context, name string) (room.Room, error)
+	MeetingActiveAdhoc(ctx context.Context, roomID uuid.UUID) (*Meeting, error)
+	MeetingInsert(ctx context.Context, m Meeting) error
+	MeetingByID(ctx context.Context, id uuid.UUID) (Meeting, error)
+	MeetingsActiveForRoom(ctx context.Context, roomID uuid.UUID, now time.Time) ([]Meeting, error)
+	MeetingEnd(ctx context.Context, id uuid.UUID, reason string, now time.Time) (bool, error)
+	IntentUpsert(ctx context.Context, in Intent) error
+	ConsentUpsert(ctx context.Context, meetingID uuid.UUID, userID string, given bool, now time.Time) (uuid.UUID, error)
+}
+
+// Platforms finds the provider client of a platform.
+type Platforms interface {
+	Get(name string) (platform.Client, error)
+}
+
+// Jobs are the follow-ups the service queues after commit.
+type Jobs interface {
+	DeleteProviderRoom(ctx context.Context, meetingID uuid.UUID, platform, roomName string) error
+	PollPresence(ctx context.Context, meetingID uuid.UUID, delay time.Duration) error
+}
+
+// Config wires the meeting service.
+type Config struct {
+	Store     Store
+	Platforms Platforms
+	Jobs      Jobs
+	Log       *zap.Logger
+	Now       func() time.Time
+	// MeetingDuration is the life of an ad-hoc meeting (the original's 8 h).
+	MeetingDuration time.Duration
+	// IntentTTL bounds an intent whose client never connects.
+	IntentTTL time.Duration
+	// PresenceLag keeps a connected intent alive until presence can show the participant.
+	PresenceLag time.Duration
+	// JoinedPollDelay is the countdown of the presence poll queued by /joined.
+	JoinedPollDelay time.Duration
+	// Safeguards off turns intents and the room lock off: only for the simulation's proof
+	// that the safeguards matter. Never off in production.
+	SafeguardsOff bool
+}
+
+// Service is the meeting lifecycle.
+type Service struct{ cfg Config }
+
+// NewService returns the lifecycle service with defaults filled in.
+func NewService(cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = zap.NewNop()
+	}
+	def(&cfg.MeetingDuration, 8*time.Hour)
+	def(&cfg.IntentTTL, 30*time.Second)
+	def(&cfg.PresenceLag, 20*time.Second)
+	def(&cfg.JoinedPollDelay, 3*time.Second)
+	return &Service{cfg: cfg}
+}
+
+func def(d *time.Duration, v time.Duration) {
+	if *d == 0 {
+		*d = v
+	}
+}
+
+// Handout is a meeting handed to a client, with the intent registered for its connection.
+type Handout struct {
+	Room         room.Room
+	Meeting      Meeting
+	ConnectionID string
+}
+
+// GetOrCreate hands out the room's active ad-hoc meeting, creating it (and its provider room)
+// if there is none; allowDuplicated always creates an extra meeting. The caller's join intent
+// is registered in the same transaction.
+func (s *Service) GetOrCreate(ctx context.Context, roomName, userID, connID string, allowDuplicated bool) (Handout, error) {
+	now := s.cfg.Now().UTC()
+	in, err := s.intent(userID, connID, now)
+	if err != nil {
+		return Handout{}, err
+	}
+	if !allowDuplicated {
+		r, m, err := s.cfg.Store.MeetingForJoin(ctx, roomName, in, now)
+		if err != nil {
+			return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, err)
+		}
+		if m != nil {
+			return Handout{Room: r, Meeting: *m, ConnectionID: in.ConnectionID}, nil
+		}
+	}
+	h, err := s.create(ctx, roomName, in, allowDuplicated, now)
+	if err != nil {
+		return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, err)
+	}
+	return h, nil
+}
+
+// create runs the slow path under the room row lock: re-check, then create.
+func (s *Service) create(ctx context.Context, roomName string, in Intent, extra bool, now time.Time) (Handout, error) {
+	var h Handout
+	var expired *Meeting
+	err := s.cfg.Store.InTx(ctx, func(tx Store) error {
+		r, err := s.lockRoom(ctx, tx, roomName, extra)
+		if err != nil {
+			return err
+		}
+		if !extra {
+			cur, err := tx.MeetingActiveAdhoc(ctx, r.ID)
+			if err != nil {
+				return err
+			}
+			if cur != nil && cur.Joinable(now) {
+				in.MeetingID = cur.ID
+				h = Handout{Room: r, Meeting: *cur, ConnectionID: in.ConnectionID}
+				return tx.IntentUpsert(ctx, in)
+			}
+			if cur != nil { // past its end date: close it so the room can have a new one
+				if _, err := tx.MeetingEnd(ctx, cur.ID, "expired", now); err != nil {
+					return err
+				}
+				expired = cur
+			}
+		}
+		m, err := s.newMeeting(ctx, r, extra, now)
+		if err != nil {
+			return err
+		}
+		if err := tx.MeetingInsert(ctx, m); err != nil {
+			return err
+		}
+		in.MeetingID = m.ID
+		h = Handout{Room: r, Meeting: m, ConnectionID: in.ConnectionID}
+		return tx.IntentUpsert(ctx, in)
+	})
+	if err != nil {
+		return Handout{}, err
+	}
+	if expired != nil {
+		s.deleteRoomLater(ctx, *expired)
+	}
+	return h, nil
+}
+
+func (s *Service) lockRoom(ctx context.Context, tx Store, name string, extra bool) (room.Room, error) {
+	if extra || s.cfg.SafeguardsOff {
+		return tx.RoomByName(ctx, name)
+	}
+	return tx.RoomLockByName(ctx, name)
+}
+
+// newMeeting creates the provider room for a new meeting of r.
+func (s *Service) newMeeting(ctx context.Context, r room.Room, extra bool, now time.Time) (Meeting, error) {
+	kind := KindAdhoc
+	if extra {
+		kind = KindExtra
+	}
+	m := Meeting{
+		ID: uuid.New(), RoomID: r.ID, Kind: kind, Platform: r.Platform, StartDate: now,
+		EndDate: now.Add(s.cfg.MeetingDuration), IsLocked: r.IsLocked, RoomMode: r.RoomMode,
+		RecordingType: r.RecordingType, RecordingTrigger: r.RecordingTrigger, IsActive: true, CreatedAt: now,
+	}
+	return m, s.provision(ctx, r, &m)
+}
+
+// provision creates (or adopts) the provider room of m.
+func (s *Service) provision(ctx context.Context, r room.Room, m *Meeting) error {
+	c, err := s.cfg.Platforms.Get(m.Platform)
+	if err != nil {
+		return err
+	}
+	pm, err := c.CreateMeeting(ctx, platform.CreateRequest{
+		MeetingID: m.ID.String(),
+		Room: platform.RoomSettings{Name: r.Name, IsLocked: r.IsLocked, RoomMode: r.RoomMode,
+			RecordingType: r.RecordingType, RecordingTrigger: r.RecordingTrigger},
+		EndDate: m.EndDate,
+	})
+	if err != nil {
+		return errors.Join(ErrProviderFailed, err)
+	}
+	m.ProviderMeetingID, m.RoomName, m.RoomURL, m.HostRoomURL = pm.ProviderID, pm.RoomName, pm.RoomURL, pm.HostRoomURL
+	return nil
+}
+
+func (s *Service) deleteRoomLater(ctx context.Context, m Meeting) {
+	if err := s.cfg.Jobs.DeleteProviderRoom(ctx, m.ID, m.Platform, m.RoomName); err != nil {
+		// The periodic sweep re-queues deletes of ended meetings a crash or outage lost.
+		s.cfg.Log.Warn("queue provider room delete", zap.Stringer("meeting_id", m.ID), zap.Error(err))
+	}
+}
+
+// intent builds a joining intent for a connection ("" gets a generated id).
+func (s *Service) intent(userID, connID string, now time.Time) (Intent, error) {
+	if connID == "" {
+		connID = uuid.NewString()
+	}
+	if len(connID) > 128 {
+		return Intent{}, ErrBadConnectionID
+	}
+	in := Intent{ConnectionID: connID, State: IntentJoining, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.cfg.IntentTTL)}
+	if userID != "" {
+		in.UserID = &userID
+	}
+	return in, nil
+}

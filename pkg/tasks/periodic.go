@@ -1,0 +1,77 @@
+package tasks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/monadical/reflector-go/pkg/config"
+	"go.uber.org/zap"
+)
+
+// Periodic is one entry of the scheduler's table.
+type Periodic struct {
+	Type     string
+	Every    time.Duration
+	Queue    string
+	Timeout  time.Duration
+	MaxRetry int
+}
+
+// tickTask makes the task of one tick. Its id names the tick, so a second scheduler (or a
+// restarted one) emitting the same tick is refused by Redis: one emission per tick.
+func (p Periodic) tickTask(tick time.Time) *asynq.Task {
+	unix := tick.Unix()
+	payload := fmt.Appendf(nil, `{"tick":%d}`, unix)
+	return asynq.NewTask(p.Type, payload,
+		asynq.TaskID(fmt.Sprintf("%s:%d", p.Type, unix)),
+		asynq.Retention(2*p.Every+time.Minute),
+		asynq.Queue(p.Queue), asynq.Timeout(p.Timeout), asynq.MaxRetry(p.MaxRetry))
+}
+
+// Run emits every periodic entry on its own ticker until ctx ends. Ticks are aligned to
+// multiples of Every, so schedulers started at different moments compute the same tick ids.
+func Run(ctx context.Context, q Enqueuer, table []Periodic, now func() time.Time, log *zap.Logger) {
+	done := make(chan struct{})
+	for _, p := range table {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			runPeriodic(ctx, q, p, now, log)
+		}()
+	}
+	for range table {
+		<-done
+	}
+}
+
+func runPeriodic(ctx context.Context, q Enqueuer, p Periodic, now func() time.Time, log *zap.Logger) {
+	for {
+		next := now().Truncate(p.Every).Add(p.Every)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Until(next)):
+		}
+		EmitTick(ctx, q, p, next, log)
+	}
+}
+
+// EmitTick enqueues one tick of p; a tick already emitted by another scheduler is skipped.
+func EmitTick(ctx context.Context, q Enqueuer, p Periodic, tick time.Time, log *zap.Logger) {
+	_, err := q.EnqueueContext(ctx, p.tickTask(tick))
+	switch {
+	case errors.Is(err, asynq.ErrTaskIDConflict):
+		log.Debug("tick already emitted", zap.String("task", p.Type), zap.Time("tick", tick))
+	case err != nil:
+		log.Warn("emit periodic task", zap.String("task", p.Type), zap.Error(err))
+	default:
+		log.Debug("emitted periodic task", zap.String("task", p.Type), zap.Time("tick", tick))
+	}
+}
+
+// Schedule is the periodic table, from the configuration.
+func Schedule(cfg *config.Config) []Periodic {
+	return []Periodic{}
+}
