@@ -71,7 +71,8 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	jobs := tasks.Jobs{Q: queue}
 	rooms := room.NewService(room.Config{Store: store.NewRoomStore(db), Platforms: platforms.Names(),
 		PlatformFor: setup.PlatformFor(cfg, platforms)})
-	meetings := meeting.NewService(meeting.Config{Store: store.NewMeetingStore(db), Platforms: platforms, Jobs: jobs,
+	meetings := meeting.NewService(meeting.Config{Store: store.NewMeetingStore(db), Sessions: store.NewSessionStore(db),
+		Platforms: platforms, Jobs: jobs,
 		Log: log, MeetingDuration: cfg.Lifecycle.MeetingDuration, IntentTTL: cfg.Lifecycle.IntentTTL,
 		PresenceLag: cfg.Lifecycle.PresenceLag})
 	e := httpapi.New(httpapi.Deps{Rooms: rooms, Meetings: meetings, Auth: auth, Log: log,

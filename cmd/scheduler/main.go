@@ -48,7 +48,7 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	if err := queue.Ping(); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
-	table := tasks.Schedule(cfg)
+	table := tasks.Schedule(tasks.Intervals{ProcessMeetings: cfg.Lifecycle.ProcessMeetingsInterval})
 	for _, p := range table {
 		log.Info("periodic task", zap.String("task", p.Type), zap.Duration("every", p.Every))
 	}

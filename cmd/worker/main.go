@@ -8,12 +8,15 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/hibiken/asynq"
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/logging"
+	"github.com/monadical/reflector-go/pkg/meeting"
+	"github.com/monadical/reflector-go/pkg/presence"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/tasks"
@@ -56,7 +59,12 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	}
 	queue := asynq.NewClient(redisOpt)
 	defer queue.Close()
-	mux := tasks.NewMux(tasks.Deps{Platforms: platforms, Log: log})
+	meetings := store.NewMeetingStore(db)
+	proc := &meeting.Processor{Store: meetings, Jobs: tasks.Jobs{Q: queue}, Log: log, Now: time.Now,
+		Presence:           presence.Reader{Platforms: platforms, Log: log, Concurrency: cfg.Lifecycle.PresenceConcurrency},
+		CalendarForceClose: cfg.Lifecycle.CalendarForceClose, Concurrency: cfg.Lifecycle.PresenceConcurrency}
+	poller := presence.Poller{Store: store.NewSessionStore(db), Platforms: platforms, Log: log, Now: time.Now}
+	mux := tasks.NewMux(tasks.Deps{Platforms: platforms, Meetings: meetings, Processor: proc, Presence: poller, Log: log})
 	srv := asynq.NewServer(redisOpt, asynq.Config{
 		Concurrency:     cfg.Worker.Concurrency,
 		Queues:          tasks.Queues(),

@@ -85,10 +85,12 @@ CREATE TABLE meeting (
 	ever_joined                   boolean NOT NULL DEFAULT false,
 	ended_at                      timestamptz,
 	ended_reason                  text,
+	provider_room_deleted_at      timestamptz,
 	created_at                    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX idx_meeting_room_id ON meeting (room_id, end_date DESC);
 CREATE INDEX idx_meeting_active ON meeting (end_date) WHERE is_active;
+CREATE INDEX idx_meeting_room_delete_pending ON meeting (ended_at) WHERE NOT is_active AND provider_room_deleted_at IS NULL;
 CREATE INDEX idx_meeting_room_name ON meeting (room_name);
 CREATE INDEX idx_meeting_calendar_event ON meeting (calendar_event_id);
 -- The backstop of get-or-create: two first joiners can never both make the room's meeting.

@@ -107,8 +107,9 @@ func New(t testing.TB, o Options) *App {
 	}
 	a.Rooms = room.NewService(room.Config{Store: store.NewRoomStore(a.DB), Platforms: a.Platforms.Names(),
 		PlatformFor: func(uuid.UUID) string { return platform.Daily }, Now: o.Now})
-	a.Meetings = meeting.NewService(meeting.Config{Store: store.NewMeetingStore(a.DB), Platforms: a.Platforms,
-		Jobs: jobs, Log: a.Log, Now: o.Now})
+	a.Meetings = meeting.NewService(meeting.Config{Store: store.NewMeetingStore(a.DB), Sessions: store.NewSessionStore(a.DB),
+		Platforms: a.Platforms,
+		Jobs:      jobs, Log: a.Log, Now: o.Now})
 	auth := o.Auth
 	if auth == nil {
 		auth = TestAuth{}

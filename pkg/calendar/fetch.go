@@ -22,6 +22,7 @@ var (
 // StatusError is a feed server's answer other than 200 or 304.
 type StatusError struct{ Code int }
 
+// Error names the status, e.g. "feed server answered 404 Not Found".
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("feed server answered %d %s", e.Code, http.StatusText(e.Code))
 }

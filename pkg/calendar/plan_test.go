@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -12,7 +13,7 @@ func TestPlanSync(t *testing.T) {
 	roomID := uuid.New()
 	since := utc("2026-03-02T13:00:00Z")
 	ev := func(uid, start string) Event {
-		return Event{UID: uid, Title: uid, Start: utc(start), End: utc(start).Add(30 * 60e9)}
+		return Event{UID: uid, Title: uid, Start: utc(start), End: utc(start).Add(30 * time.Minute)}
 	}
 	stored := func(e Event, deleted bool) CalendarEvent {
 		return CalendarEvent{Event: e, ID: uuid.New(), RoomID: roomID, IsDeleted: deleted}

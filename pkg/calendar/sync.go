@@ -56,7 +56,11 @@ func (s *Service) SyncRoom(ctx context.Context, roomID uuid.UUID, force bool) (S
 	if err != nil {
 		return SyncResult{}, fmt.Errorf("calendar.SyncRoom %s: %w", roomID, err)
 	}
-	s.log.Info("ics sync", zap.Stringer("room_id", roomID), zap.String("status", string(res.Status)),
+	level := zap.InfoLevel
+	if res.Status == SyncSkipped {
+		level = zap.DebugLevel // every scheduler tick skips most rooms
+	}
+	s.log.Log(level, "ics sync", zap.Stringer("room_id", roomID), zap.String("status", string(res.Status)),
 		zap.Int("found", res.EventsFound), zap.Int("created", res.EventsCreated),
 		zap.Int("updated", res.EventsUpdated), zap.Int("deleted", res.EventsDeleted),
 		zap.String("error", res.Error), zap.String("reason", res.Reason))

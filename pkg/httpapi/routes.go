@@ -36,6 +36,9 @@ func (s *server) routes() []Route {
 		{http.MethodGet, "/v1/rooms/:room_name/meetings/active", "v1_rooms_list_active_meetings", "List the room's active meetings", AuthOptional, "", "MeetingList", s.activeMeetings},
 		{http.MethodGet, "/v1/rooms/:room_name/meetings/:meeting_id", "v1_rooms_get_meeting", "Get a meeting of the room", AuthOptional, "", "Meeting", s.getMeeting},
 		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/join", "v1_rooms_join_meeting", "Join a meeting of the room", AuthOptional, "JoinMeeting", "Meeting", s.joinMeeting},
+		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/joining", "v1_rooms_joining_meeting", "Refresh the caller's join intent during the handshake", AuthOptional, "JoiningMeeting", "Status", s.joining},
+		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/joined", "v1_rooms_joined_meeting", "Mark the caller's connection as in the call", AuthOptional, "JoinedMeeting", "Status", s.joined},
+		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/leave", "v1_rooms_leave_meeting", "Leave the meeting (sendBeacon)", AuthOptional, "LeaveMeeting", "Status", s.leave},
 		{http.MethodPost, "/v1/meetings/:meeting_id/consent", "v1_meeting_audio_consent", "Record recording consent", AuthOptional, "MeetingConsentRequest", "ConsentResult", s.meetingConsent},
 	}
 }

@@ -48,6 +48,7 @@ type Jobs interface {
 // Config wires the meeting service.
 type Config struct {
 	Store     Store
+	Sessions  SessionStore
 	Platforms Platforms
 	Jobs      Jobs
 	Log       *zap.Logger

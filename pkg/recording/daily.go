@@ -65,7 +65,7 @@ func (s *Service) dailyRecording(ev DailyReady, kind Kind) Recording {
 	return Recording{
 		ID: uuid.New(), Platform: PlatformDaily, ProviderRecordingID: ev.RecordingID, Kind: kind,
 		Bucket: s.cfg.DailyBucket, ObjectKey: ev.S3Key, RecordedAt: time.Unix(ev.StartTS, 0).UTC(),
-		Status: StatusPending, ProviderRoomName: ev.RoomName, Duration: ev.Duration,
+		Status: StatusPending, ProviderRoomName: ev.RoomName, Duration: ev.Duration, CreatedAt: s.now(),
 	}
 }
 

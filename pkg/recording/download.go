@@ -34,7 +34,7 @@ func (s *Service) CreateFromURL(ctx context.Context, in URLRecording) (Recording
 		ID: id, Platform: in.Platform, ProviderRecordingID: in.ProviderRecordingID, Kind: KindFile,
 		Bucket: s.cfg.Bucket, ObjectKey: "recordings/" + in.Platform + "/" + id.String() + mediaExt(in.SourceURL),
 		SourceURL: in.SourceURL, RecordedAt: in.RecordedAt.UTC(), Status: StatusPending,
-		ProviderRoomName: in.ProviderRoomName,
+		ProviderRoomName: in.ProviderRoomName, CreatedAt: s.now(),
 	}
 	s.matchMeeting(ctx, &rec)
 	got, _, err := s.st.RecordingInsert(ctx, rec)

@@ -54,6 +54,7 @@ func (s *Service) ensureTranscript(ctx context.Context, tx Store, rec Recording)
 		return Transcript{}, fmt.Errorf("meeting %s: %w", *rec.MeetingID, err)
 	}
 	t = newTranscript(rec, m)
+	t.CreatedAt = s.now()
 	if err := tx.TranscriptInsert(ctx, t); err != nil {
 		return Transcript{}, err
 	}

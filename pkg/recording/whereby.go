@@ -56,7 +56,7 @@ func (s *Service) ProcessS3Object(ctx context.Context, bucket, key string) error
 func (s *Service) wherebyRecording(ctx context.Context, bucket, key string) (Recording, error) {
 	rec := Recording{
 		ID: uuid.New(), Platform: PlatformWhereby, Kind: KindFile, Bucket: bucket, ObjectKey: key,
-		Status: StatusPending, RecordedAt: s.now(),
+		Status: StatusPending, RecordedAt: s.now(), CreatedAt: s.now(),
 	}
 	room, startedAt, err := ParseWherebyFilename(key)
 	if err != nil {
@@ -115,7 +115,7 @@ func (s *Service) storeProvided(ctx context.Context, rec *Recording) error {
 	if rec.Status != StatusPending {
 		return nil // already checked (or failed) by an earlier delivery
 	}
-	var dur float64
+	dur := 0.0
 	for _, key := range rec.AudioKeys() {
 		info, err := s.checkAudio(ctx, rec.Bucket, key)
 		if errors.Is(err, ErrPermanent) {
@@ -125,6 +125,9 @@ func (s *Service) storeProvided(ctx context.Context, rec *Recording) error {
 			return err
 		}
 		dur = max(dur, info.Duration)
+	}
+	if rec.Duration > 0 {
+		dur = 0 // the provider's duration wins over the probed one
 	}
 	ch := StatusChange{From: StatusPending, To: StatusStored, At: s.now(), Duration: dur}
 	if err := s.st.RecordingSetStatus(ctx, rec.ID, ch); err != nil && !errors.Is(err, ErrStatusConflict) {

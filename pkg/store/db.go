@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -72,4 +73,13 @@ func (b base) inTx(ctx context.Context, fn func(base) error) error {
 		return ErrNestedTx
 	}
 	return transact(ctx, b.db, func(tx *sqlx.Tx) error { return fn(base{db: b.db, q: tx}) })
+}
+
+// prefixed qualifies a comma-separated column list with a table alias.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -32,8 +32,9 @@ const meetingCols = `id, room_id, kind, platform, provider_meeting_id, room_name
 // upsertIntent is the intent write shared by every path that hands out a meeting: a repeated
 // handout of the same connection refreshes its expiry and never shortens it.
 const upsertIntent = `INSERT INTO join_intent (meeting_id, connection_id, user_id, state, created_at, updated_at, expires_at)
-	SELECT m.id, $3, $4, 'joining', $5, $5, $6 FROM m %s
+	SELECT m.id, $3, $4, $8, $5, $5, $6 FROM m %s
 	ON CONFLICT (meeting_id, connection_id) DO UPDATE SET updated_at = EXCLUDED.updated_at,
+		state = CASE WHEN EXCLUDED.state = 'connected' THEN 'connected' ELSE join_intent.state END,
 		expires_at = GREATEST(join_intent.expires_at, EXCLUDED.expires_at),
 		user_id = COALESCE(EXCLUDED.user_id, join_intent.user_id)
 	RETURNING meeting_id`
@@ -42,11 +43,11 @@ const upsertIntent = `INSERT INTO join_intent (meeting_id, connection_id, user_i
 func (s MeetingStore) MeetingForJoin(ctx context.Context, roomName string, in meeting.Intent, now time.Time) (room.Room, *meeting.Meeting, error) {
 	q := `WITH r AS (SELECT ` + roomCols + ` FROM room WHERE name = $1),
 	m AS (SELECT meeting.* FROM meeting, r WHERE meeting.room_id = r.id AND meeting.is_active
-		AND meeting.kind = 'adhoc' AND meeting.end_date > $2 FOR SHARE OF meeting),
+		AND meeting.kind = 'adhoc' AND meeting.end_date > $2 AND $7::uuid IS NULL FOR SHARE OF meeting),
 	i AS (` + fmt.Sprintf(upsertIntent, "") + `)
 	SELECT row_to_json(r) AS room, (SELECT row_to_json(m) FROM m) AS meeting, (SELECT count(*) FROM i) AS registered FROM r`
 	var row joinRow
-	err := sqlx.GetContext(ctx, s.q, &row, q, roomName, now, in.ConnectionID, in.UserID, now, in.ExpiresAt)
+	err := sqlx.GetContext(ctx, s.q, &row, q, roomName, now, in.ConnectionID, in.UserID, now, in.ExpiresAt, nil, in.State)
 	if err != nil {
 		if isNoRows(err) {
 			return room.Room{}, nil, room.ErrNotFound
@@ -63,7 +64,7 @@ func (s MeetingStore) MeetingJoinByID(ctx context.Context, roomName string, id u
 	i AS (` + fmt.Sprintf(upsertIntent, "WHERE m.is_active AND m.end_date > $2") + `)
 	SELECT row_to_json(r) AS room, (SELECT row_to_json(m) FROM m) AS meeting, (SELECT count(*) FROM i) AS registered FROM r`
 	var row joinRow
-	err := sqlx.GetContext(ctx, s.q, &row, q, roomName, now, in.ConnectionID, in.UserID, now, in.ExpiresAt, id)
+	err := sqlx.GetContext(ctx, s.q, &row, q, roomName, now, in.ConnectionID, in.UserID, now, in.ExpiresAt, id, in.State)
 	if err != nil {
 		if isNoRows(err) {
 			return room.Room{}, meeting.Meeting{}, false, room.ErrNotFound
@@ -179,8 +180,8 @@ func (s MeetingStore) MeetingEnd(ctx context.Context, id uuid.UUID, reason strin
 
 // IntentUpsert registers or refreshes a joining intent.
 func (s MeetingStore) IntentUpsert(ctx context.Context, in meeting.Intent) error {
-	q := `WITH m AS (SELECT $1::uuid AS id, $2::timestamptz AS now) ` + fmt.Sprintf(upsertIntent, "")
-	_, err := s.q.ExecContext(ctx, q, in.MeetingID, in.CreatedAt, in.ConnectionID, in.UserID, in.UpdatedAt, in.ExpiresAt)
+	q := `WITH m AS (SELECT $1::uuid AS id, $2::timestamptz AS now, $7::int AS unused) ` + fmt.Sprintf(upsertIntent, "")
+	_, err := s.q.ExecContext(ctx, q, in.MeetingID, in.CreatedAt, in.ConnectionID, in.UserID, in.UpdatedAt, in.ExpiresAt, nil, in.State)
 	if err != nil {
 		return fmt.Errorf("upsert intent: %w", err)
 	}

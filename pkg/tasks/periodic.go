@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"github.com/monadical/reflector-go/pkg/config"
 	"go.uber.org/zap"
 )
 
@@ -71,7 +70,14 @@ func EmitTick(ctx context.Context, q Enqueuer, p Periodic, tick time.Time, log *
 	}
 }
 
-// Schedule is the periodic table, from the configuration.
-func Schedule(cfg *config.Config) []Periodic {
-	return []Periodic{}
+// Intervals are the periods of the scheduled jobs.
+type Intervals struct {
+	ProcessMeetings time.Duration
+}
+
+// Schedule is the periodic table.
+func Schedule(iv Intervals) []Periodic {
+	return []Periodic{
+		{Type: TypeMeetingsProcess, Every: iv.ProcessMeetings, Queue: QueueCritical, Timeout: 2 * time.Minute, MaxRetry: 0},
+	}
 }

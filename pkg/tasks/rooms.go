@@ -3,6 +3,7 @@ package tasks
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hibiken/asynq"
 	"go.uber.org/zap"
@@ -19,6 +20,7 @@ type Platforms interface {
 // gone succeeds, so a retried or duplicated task has no further effect.
 type RoomDeleteHandler struct {
 	Platforms Platforms
+	Store     RoomDeletedRecorder
 	Log       *zap.Logger
 }
 
@@ -33,6 +35,9 @@ func (h RoomDeleteHandler) ProcessTask(ctx context.Context, t *asynq.Task) error
 		return fmt.Errorf("room:delete %s: %v: %w", p.RoomName, err, asynq.SkipRetry)
 	}
 	if err := c.DeleteRoom(ctx, p.RoomName); err != nil {
+		return fmt.Errorf("room:delete %s: %w", p.RoomName, err)
+	}
+	if err := h.Store.MeetingRoomDeleted(ctx, p.MeetingID, time.Now()); err != nil {
 		return fmt.Errorf("room:delete %s: %w", p.RoomName, err)
 	}
 	h.Log.Info("provider room deleted", zap.String("platform", p.Platform), zap.String("room_name", p.RoomName),

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -65,11 +66,11 @@ func (d *Daily) AddWebhook(h DailyWebhook) DailyWebhook {
 	now := isoMillis(d.Now())
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	h.UUID = cmpOr(h.UUID, newUUID())
-	h.HMAC = cmpOr(h.HMAC, base64.StdEncoding.EncodeToString(d.key))
-	h.State = cmpOr(h.State, "ACTIVE")
-	h.RetryType = cmpOr(h.RetryType, "circuit-breaker")
-	h.DomainID = cmpOr(h.DomainID, d.domain)
+	h.UUID = cmp.Or(h.UUID, newUUID())
+	h.HMAC = cmp.Or(h.HMAC, base64.StdEncoding.EncodeToString(d.key))
+	h.State = cmp.Or(h.State, "ACTIVE")
+	h.RetryType = cmp.Or(h.RetryType, "circuit-breaker")
+	h.DomainID = cmp.Or(h.DomainID, d.domain)
 	h.CreatedAt, h.UpdatedAt = now, now
 	d.webhooks = append(d.webhooks, &h)
 	return h
@@ -86,16 +87,9 @@ func (d *Daily) Webhooks() []DailyWebhook {
 	return out
 }
 
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
 func (d *Daily) listRecordings(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, err := strconv.Atoi(cmpOr(q.Get("limit"), "100"))
+	limit, err := strconv.Atoi(cmp.Or(q.Get("limit"), "100"))
 	if err != nil || limit < 1 || limit > 100 {
 		dailyError(w, http.StatusBadRequest, "limit must be between 1 and 100")
 		return
@@ -149,7 +143,7 @@ func (d *Daily) recordingLink(w http.ResponseWriter, r *http.Request) {
 		dailyError(w, http.StatusNotFound, "recording "+id+" not found")
 		return
 	}
-	valid, err := strconv.Atoi(cmpOr(r.URL.Query().Get("valid_for_secs"), "3600"))
+	valid, err := strconv.Atoi(cmp.Or(r.URL.Query().Get("valid_for_secs"), "3600"))
 	if err != nil || valid <= 0 {
 		dailyError(w, http.StatusBadRequest, "valid_for_secs must be a positive integer")
 		return
@@ -205,7 +199,7 @@ func (d *Daily) updateWebhook(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	next := *h
 	d.mu.Unlock()
-	next.URL, next.HMAC = cmpOr(req.URL, next.URL), cmpOr(req.HMAC, next.HMAC)
+	next.URL, next.HMAC = cmp.Or(req.URL, next.URL), cmp.Or(req.HMAC, next.HMAC)
 	if req.EventTypes != nil {
 		next.EventTypes = req.EventTypes
 	}

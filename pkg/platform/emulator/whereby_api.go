@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -36,10 +37,13 @@ func (wb *Whereby) rateLimited(w http.ResponseWriter, wait time.Duration) {
 	w.Header().Set("Retry-After", retryAfterSecs(wait))
 	w.Header().Set("X-RateLimit-Reset", wb.Now().Add(wait).UTC().Format(http.TimeFormat))
 	w.Header().Set("X-RateLimit-Remaining", "0")
-	writeJSON(w, http.StatusTooManyRequests, map[string]any{
-		"error": "Rate limit active for throttle key: organization:1",
-		"data":  map[string]int64{"msLeft": wait.Milliseconds()},
-	})
+	type msLeft struct {
+		MsLeft int64 `json:"msLeft"`
+	}
+	writeJSON(w, http.StatusTooManyRequests, struct {
+		Error string `json:"error"`
+		Data  msLeft `json:"data"`
+	}{"Rate limit active for throttle key: organization:1", msLeft{wait.Milliseconds()}})
 }
 
 type wbMeetingJSON struct {
@@ -113,8 +117,8 @@ func (wb *Whereby) newMeeting(req wbCreateRequest) (*wbMeeting, string) {
 
 func (wb *Whereby) listMeetings(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, err1 := strconv.Atoi(cmpOr(q.Get("limit"), "50"))
-	offset, err2 := strconv.Atoi(cmpOr(q.Get("cursor"), "0"))
+	limit, err1 := strconv.Atoi(cmp.Or(q.Get("limit"), "50"))
+	offset, err2 := strconv.Atoi(cmp.Or(q.Get("cursor"), "0"))
 	if err1 != nil || err2 != nil || limit < 1 || limit > 100 || offset < 0 {
 		wherebyError(w, http.StatusBadRequest, "invalid limit or cursor")
 		return
@@ -189,8 +193,8 @@ type wbSessionJSON struct {
 func (wb *Whereby) roomSessions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	room := q.Get("roomName")
-	limit, err1 := strconv.Atoi(cmpOr(q.Get("limit"), "10"))
-	offset, err2 := strconv.Atoi(cmpOr(q.Get("cursor"), "0"))
+	limit, err1 := strconv.Atoi(cmp.Or(q.Get("limit"), "10"))
+	offset, err2 := strconv.Atoi(cmp.Or(q.Get("cursor"), "0"))
 	if room == "" || err1 != nil || err2 != nil || limit < 1 || limit > 100 || offset < 0 {
 		wherebyError(w, http.StatusBadRequest, "roomName is required; limit must be 1-100")
 		return

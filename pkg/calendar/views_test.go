@@ -1,0 +1,84 @@
+package calendar_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/monadical/reflector-go/pkg/calendar"
+)
+
+func TestRoomViews(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{fixture: "aggregated.ics", now: "2026-03-02T12:00:00Z"})
+	ctx := context.Background()
+
+	st, err := b.svc.RoomStatus(ctx, b.roomID)
+	require.NoError(t, err)
+	require.Equal(t, calendar.ICSStatus{Status: "enabled"}, st, "never synced")
+
+	res := b.sync(t, false)
+	st, err = b.svc.RoomStatus(ctx, b.roomID)
+	require.NoError(t, err)
+	require.Equal(t, "enabled", st.Status)
+	require.True(t, at("2026-03-02T12:00:00Z").Equal(*st.LastSync))
+	require.True(t, at("2026-03-02T12:05:00Z").Equal(*st.NextSync), "last sync + 300 s")
+	require.Equal(t, res.Hash, *st.LastEtag)
+	require.Equal(t, 2, st.EventsCount)
+
+	t.Run("owners see description and attendees, others do not", func(t *testing.T) {
+		owner, err := b.svc.RoomEvents(ctx, b.roomID, true)
+		require.NoError(t, err)
+		require.Len(t, owner, 2)
+		require.NotNil(t, owner[0].Description)
+		require.NotEmpty(t, owner[0].Attendees)
+
+		public, err := b.svc.RoomEvents(ctx, b.roomID, false)
+		require.NoError(t, err)
+		body, err := json.Marshal(public[0])
+		require.NoError(t, err)
+		var got map[string]any
+		require.NoError(t, json.Unmarshal(body, &got))
+		require.Nil(t, got["description"])
+		require.Nil(t, got["attendees"])
+		require.Equal(t, "Intro call with JLee", got["title"])
+		require.Equal(t, "2026-03-02T14:30:00Z", got["start_time"])
+		require.Equal(t, "https://reflector.example.com/max", got["location"])
+		for _, k := range []string{"id", "room_id", "ics_uid", "end_time", "last_synced", "created_at", "updated_at"} {
+			require.Contains(t, got, k)
+		}
+	})
+	t.Run("upcoming includes ongoing events and honours minutes_ahead", func(t *testing.T) {
+		up, err := b.svc.RoomUpcoming(ctx, b.roomID, 120, false)
+		require.NoError(t, err)
+		require.Empty(t, up, "14:30 is more than 2 h after 12:00")
+		up, err = b.svc.RoomUpcoming(ctx, b.roomID, 180, false)
+		require.NoError(t, err)
+		require.Len(t, up, 2)
+		b.clock.Set(at("2026-03-02T14:45:00Z"))
+		up, err = b.svc.RoomUpcoming(ctx, b.roomID, 0, false)
+		require.NoError(t, err)
+		require.Len(t, up, 2, "started, not ended")
+		b.clock.Set(at("2026-03-02T15:00:01Z"))
+		up, err = b.svc.RoomUpcoming(ctx, b.roomID, 120, false)
+		require.NoError(t, err)
+		require.Empty(t, up)
+	})
+	t.Run("a disabled room has no next sync", func(t *testing.T) {
+		_, err := b.db.Exec(`UPDATE room SET ics_enabled = false WHERE id = $1`, b.roomID)
+		require.NoError(t, err)
+		st, err := b.svc.RoomStatus(ctx, b.roomID)
+		require.NoError(t, err)
+		require.Equal(t, "disabled", st.Status)
+		require.NotNil(t, st.LastSync)
+		require.Nil(t, st.NextSync)
+	})
+	t.Run("the sync result serialises as ICSSyncResult", func(t *testing.T) {
+		body, err := json.Marshal(calendar.SyncResult{Status: calendar.SyncSkipped, Reason: "Not time to sync yet"})
+		require.NoError(t, err)
+		require.JSONEq(t, `{"status":"skipped","events_found":0,"total_events":0,"events_created":0,
+			"events_updated":0,"events_deleted":0,"reason":"Not time to sync yet"}`, string(body))
+	})
+}

@@ -1,0 +1,90 @@
+package meeting
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+)
+
+// SessionStore is the participant-session persistence the join protocol needs.
+type SessionStore interface {
+	// SessionOpen opens (or reopens) a participant session and recomputes num_clients.
+	SessionOpen(ctx context.Context, m Meeting, sessionID, userID, userName string, now time.Time) error
+	// SessionClose closes a participant session and recomputes num_clients.
+	SessionClose(ctx context.Context, meetingID uuid.UUID, sessionID string, now time.Time) error
+	// IntentDelete removes a connection's intent.
+	IntentDelete(ctx context.Context, meetingID uuid.UUID, connectionID string) error
+}
+
+// Joining refreshes a connection's intent while the client is in the handshake. A meeting
+// that ended meanwhile answers a *GoneError naming the room's current meeting.
+func (s *Service) Joining(ctx context.Context, roomName string, id uuid.UUID, userID, connID string) error {
+	if connID == "" {
+		return ErrBadConnectionID
+	}
+	_, err := s.Join(ctx, roomName, id, userID, connID)
+	return err
+}
+
+// Joined marks a connection as in the call: its intent is kept for the presence-lag window
+// (until the provider's presence can show it), the participant session is opened when the
+// client knows its provider session id, and a presence poll is queued.
+func (s *Service) Joined(ctx context.Context, roomName string, id uuid.UUID, userID, connID, sessionID, userName string) error {
+	if connID == "" {
+		return ErrBadConnectionID
+	}
+	now := s.cfg.Now().UTC()
+	in, err := s.intent(userID, connID, now)
+	if err != nil {
+		return err
+	}
+	in.MeetingID, in.State, in.ExpiresAt = id, IntentConnected, now.Add(s.cfg.PresenceLag)
+	r, m, ok, err := s.cfg.Store.MeetingJoinByID(ctx, roomName, id, in, now)
+	if err != nil {
+		return fmt.Errorf("meeting.Joined %s: %w", id, err)
+	}
+	if !ok {
+		return s.gone(ctx, r, m, now)
+	}
+	if sessionID != "" {
+		if userName == "" {
+			userName = "Anonymous"
+		}
+		if err := s.cfg.Sessions.SessionOpen(ctx, m, sessionID, userID, userName, now); err != nil {
+			return fmt.Errorf("meeting.Joined %s: %w", id, err)
+		}
+	}
+	s.pollLater(ctx, id, s.cfg.JoinedPollDelay)
+	return nil
+}
+
+// Leave ends a connection's intent and its participant session, and queues a presence poll
+// after delay so the provider's view settles the count.
+func (s *Service) Leave(ctx context.Context, roomName string, id uuid.UUID, connID, sessionID string, delay time.Duration) error {
+	_, m, err := s.Get(ctx, roomName, id)
+	if err != nil {
+		return err
+	}
+	if connID != "" {
+		if err := s.cfg.Sessions.IntentDelete(ctx, m.ID, connID); err != nil {
+			return fmt.Errorf("meeting.Leave %s: %w", id, err)
+		}
+	}
+	if sessionID != "" {
+		if err := s.cfg.Sessions.SessionClose(ctx, m.ID, sessionID, s.cfg.Now().UTC()); err != nil {
+			return fmt.Errorf("meeting.Leave %s: %w", id, err)
+		}
+	}
+	s.pollLater(ctx, id, delay)
+	return nil
+}
+
+func (s *Service) pollLater(ctx context.Context, id uuid.UUID, delay time.Duration) {
+	if err := s.cfg.Jobs.PollPresence(ctx, id, delay); err != nil {
+		// The periodic reconciliation polls every active meeting anyway.
+		s.cfg.Log.Warn("queue presence poll", zap.Stringer("meeting_id", id), zap.Error(err))
+	}
+}

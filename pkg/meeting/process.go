@@ -1,0 +1,206 @@
+package meeting
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+)
+
+// Active is an active meeting with what the decision needs to know about it.
+type Active struct {
+	ID                    uuid.UUID  `db:"id"`
+	Kind                  string     `db:"kind"`
+	Platform              string     `db:"platform"`
+	RoomName              string     `db:"room_name"`
+	EndDate               time.Time  `db:"end_date"`
+	EverJoined            bool       `db:"ever_joined"`
+	LastParticipantLeftAt *time.Time `db:"last_participant_left_at"`
+	GracePeriodMinutes    int        `db:"grace_period_minutes"`
+	LiveIntents           int        `db:"live_intents"`
+}
+
+// End is one deactivation to apply. Forced ends (past the meeting's hard end) do not wait
+// for join intents; the others are refused while any intent is live.
+type End struct {
+	ID     uuid.UUID
+	Reason string
+	Forced bool
+}
+
+// ProcessStore is the persistence of process-meetings. Every method is one round trip except
+// MeetingsEnd, one short transaction; none depends on the number of meetings.
+type ProcessStore interface {
+	MeetingsActiveForProcessing(ctx context.Context, now time.Time) ([]Active, error)
+	MeetingsMarkPresent(ctx context.Context, ids []uuid.UUID) error
+	MeetingsStartGrace(ctx context.Context, ids []uuid.UUID, now time.Time) error
+	// MeetingsEnd locks the meetings' rows, re-checks is_active and live intents under the
+	// locks, and deactivates those that still qualify, returning them.
+	MeetingsEnd(ctx context.Context, ends []End, now time.Time) ([]Meeting, error)
+	MeetingsRoomDeletePending(ctx context.Context, olderThan, since time.Time) ([]Meeting, error)
+}
+
+// PresenceReader reads how many participants the provider reports per meeting.
+type PresenceReader interface {
+	// Presence reads many meetings at once; a meeting missing from the result could not be
+	// read.
+	Presence(ctx context.Context, ms []Active) map[uuid.UUID]int
+	// RoomPresence reads one meeting's provider room directly, to confirm a deactivation.
+	RoomPresence(ctx context.Context, m Active) (int, error)
+}
+
+// Processor is process-meetings: read presence first, decide, apply.
+type Processor struct {
+	Store              ProcessStore
+	Presence           PresenceReader
+	Jobs               Jobs
+	Log                *zap.Logger
+	Now                func() time.Time
+	CalendarForceClose time.Duration
+	Concurrency        int  // per-room presence confirmations in flight
+	SafeguardsOff      bool // simulation only: ignore intents and skip confirmation
+}
+
+// TickResult counts what a tick did.
+type TickResult struct {
+	Active, Ended, GraceStarted, Present, PresenceUnknown, Confirmed int
+}
+
+// Tick runs process-meetings once.
+func (p *Processor) Tick(ctx context.Context) (TickResult, error) {
+	now := p.Now().UTC()
+	ms, err := p.Store.MeetingsActiveForProcessing(ctx, now)
+	if err != nil {
+		return TickResult{}, fmt.Errorf("meeting.Tick: %w", err)
+	}
+	res := TickResult{Active: len(ms)}
+	pres := p.Presence.Presence(ctx, ms)
+	var present, grace []uuid.UUID
+	var ends []End
+	var candidates []Active
+	for _, m := range ms {
+		n, known := pres[m.ID]
+		st := p.state(m, now, n, known)
+		if !known {
+			res.PresenceUnknown++
+			p.Log.Warn("presence unavailable, keeping meeting", zap.Stringer("meeting_id", m.ID), zap.String("platform", m.Platform))
+		}
+		switch d := Decide(st); d.Action {
+		case Deactivate:
+			if d.Reason == "ended" {
+				ends = append(ends, End{ID: m.ID, Reason: d.Reason, Forced: true})
+			} else {
+				candidates = append(candidates, m)
+			}
+		case StartGrace:
+			grace = append(grace, m.ID)
+		case ClearGrace:
+			present = append(present, m.ID)
+		case Keep:
+			if n > 0 && known && !m.EverJoined {
+				present = append(present, m.ID)
+			}
+		}
+	}
+	confirmed := p.confirm(ctx, candidates)
+	res.Confirmed = len(confirmed)
+	ends = append(ends, confirmed...)
+	res.Present, res.GraceStarted = len(present), len(grace)
+	if err := p.apply(ctx, present, grace, ends, now, &res); err != nil {
+		return res, fmt.Errorf("meeting.Tick: %w", err)
+	}
+	return res, nil
+}
+
+func (p *Processor) state(m Active, now time.Time, present int, known bool) State {
+	st := State{Now: now, Kind: m.Kind, EndDate: m.EndDate, EverJoined: m.EverJoined,
+		LastParticipantLeftAt: m.LastParticipantLeftAt, GracePeriod: time.Duration(m.GracePeriodMinutes) * time.Minute,
+		CalendarForceClose: p.CalendarForceClose, LiveIntents: m.LiveIntents, PresenceKnown: known, Present: present}
+	if p.SafeguardsOff {
+		st.LiveIntents = 0
+	}
+	return st
+}
+
+// confirm re-reads the provider room of each deactivation candidate (the batch read may be
+// lagging or partial) and keeps only the ones confirmed empty.
+func (p *Processor) confirm(ctx context.Context, cands []Active) []End {
+	if p.SafeguardsOff {
+		out := make([]End, len(cands))
+		for i, m := range cands {
+			out[i] = End{ID: m.ID, Reason: "grace period expired", Forced: true}
+		}
+		return out
+	}
+	var (
+		mu  sync.Mutex
+		out []End
+		wg  sync.WaitGroup
+		sem = make(chan struct{}, max(p.Concurrency, 1))
+	)
+	for _, m := range cands {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			n, err := p.Presence.RoomPresence(ctx, m)
+			if err != nil || n > 0 {
+				if err != nil {
+					p.Log.Warn("presence confirmation failed, keeping meeting", zap.Stringer("meeting_id", m.ID), zap.Error(err))
+				}
+				return
+			}
+			mu.Lock()
+			out = append(out, End{ID: m.ID, Reason: "grace period expired"})
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func (p *Processor) apply(ctx context.Context, present, grace []uuid.UUID, ends []End, now time.Time, res *TickResult) error {
+	if len(present) > 0 {
+		if err := p.Store.MeetingsMarkPresent(ctx, present); err != nil {
+			return err
+		}
+	}
+	if len(grace) > 0 {
+		if err := p.Store.MeetingsStartGrace(ctx, grace, now); err != nil {
+			return err
+		}
+	}
+	if len(ends) > 0 {
+		ended, err := p.Store.MeetingsEnd(ctx, ends, now)
+		if err != nil {
+			return err
+		}
+		res.Ended = len(ended)
+		for _, m := range ended {
+			p.Log.Info("meeting deactivated", zap.Stringer("meeting_id", m.ID), zap.Stringp("reason", m.EndedReason))
+			p.deleteLater(ctx, m)
+		}
+	}
+	return p.sweep(ctx, now)
+}
+
+// sweep re-queues provider room deletions that a crash or a queue outage lost after commit.
+func (p *Processor) sweep(ctx context.Context, now time.Time) error {
+	pending, err := p.Store.MeetingsRoomDeletePending(ctx, now.Add(-time.Minute), now.Add(-24*time.Hour))
+	if err != nil {
+		return err
+	}
+	for _, m := range pending {
+		p.deleteLater(ctx, m)
+	}
+	return nil
+}
+
+func (p *Processor) deleteLater(ctx context.Context, m Meeting) {
+	if err := p.Jobs.DeleteProviderRoom(ctx, m.ID, m.Platform, m.RoomName); err != nil {
+		p.Log.Warn("queue provider room delete; the sweep retries", zap.Stringer("meeting_id", m.ID), zap.Error(err))
+	}
+}

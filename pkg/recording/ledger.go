@@ -1,0 +1,30 @@
+package recording
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// MissingRecordings is the completeness ledger: meetings that should have produced a
+// recording (recording type not none, and a recording started or at least two participant
+// sessions) that ended more than MissingAfter before now, within MissingLookback, with no
+// recording landed (stored, processing or completed, or a composed video). Each is logged;
+// the count is logged once.
+func (s *Service) MissingRecordings(ctx context.Context, now time.Time) ([]MissingRecording, error) {
+	before := now.Add(-s.cfg.MissingAfter)
+	missing, err := s.st.MeetingsMissingRecording(ctx, before.Add(-s.cfg.MissingLookback), before)
+	if err != nil {
+		return nil, fmt.Errorf("recording.MissingRecordings: %w", err)
+	}
+	for _, m := range missing {
+		s.log.Warn("meeting has no recording", zap.Stringer("meeting_id", m.MeetingID),
+			zap.String("platform", m.Platform), zap.String("room_name", m.RoomName),
+			zap.Time("ended_at", m.EndedAt), zap.Int("sessions", m.Sessions),
+			zap.Bool("recording_started", m.Started), zap.String("failed_reason", m.FailedReason))
+	}
+	s.log.Info("recording completeness ledger", zap.Int("missing", len(missing)))
+	return missing, nil
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/monadical/reflector-go/pkg/meeting"
+)
+
+// MeetingsActiveForProcessing lists every active meeting with its room's grace period and
+// its live intent count, in one query.
+func (s MeetingStore) MeetingsActiveForProcessing(ctx context.Context, now time.Time) ([]meeting.Active, error) {
+	var out []meeting.Active
+	err := sqlx.SelectContext(ctx, s.q, &out, `SELECT m.id, m.kind, m.platform, m.room_name, m.end_date,
+		m.ever_joined, m.last_participant_left_at, r.grace_period_minutes,
+		(SELECT count(*) FROM join_intent i WHERE i.meeting_id = m.id AND i.expires_at > $1) AS live_intents
+		FROM meeting m JOIN room r ON r.id = m.room_id WHERE m.is_active ORDER BY m.id`, now)
+	if err != nil {
+		return nil, fmt.Errorf("select active meetings: %w", err)
+	}
+	return out, nil
+}
+
+// MeetingsMarkPresent records that participants are present: the meeting was joined, and a
+// running grace period is over.
+func (s MeetingStore) MeetingsMarkPresent(ctx context.Context, ids []uuid.UUID) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE meeting SET ever_joined = true, last_participant_left_at = NULL
+		WHERE id = ANY($1) AND is_active AND (NOT ever_joined OR last_participant_left_at IS NOT NULL)`, pq.Array(ids))
+	if err != nil {
+		return fmt.Errorf("mark present: %w", err)
+	}
+	return nil
+}
+
+// MeetingsStartGrace starts the grace period of meetings everyone left.
+func (s MeetingStore) MeetingsStartGrace(ctx context.Context, ids []uuid.UUID, now time.Time) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE meeting SET last_participant_left_at = $2
+		WHERE id = ANY($1) AND is_active AND last_participant_left_at IS NULL`, pq.Array(ids), now)
+	if err != nil {
+		return fmt.Errorf("start grace: %w", err)
+	}
+	return nil
+}
+
+// MeetingsEnd applies deactivations (see meeting.ProcessStore). The first statement takes the
+// row locks, waiting for joiners holding share locks; the second runs on a fresh snapshot
+// (READ COMMITTED), so it sees every intent committed before the locks were granted, and no
+// new intent can be written until commit.
+func (s MeetingStore) MeetingsEnd(ctx context.Context, ends []meeting.End, now time.Time) ([]meeting.Meeting, error) {
+	ids := make([]uuid.UUID, len(ends))
+	reasons := make([]string, len(ends))
+	forced := make([]bool, len(ends))
+	for i, e := range ends {
+		ids[i], reasons[i], forced[i] = e.ID, e.Reason, e.Forced
+	}
+	var out []meeting.Meeting
+	err := s.inTx(ctx, func(b base) error {
+		if _, err := b.q.ExecContext(ctx, `SELECT id FROM meeting WHERE id = ANY($1) AND is_active ORDER BY id FOR UPDATE`, pq.Array(ids)); err != nil {
+			return fmt.Errorf("lock meetings: %w", err)
+		}
+		return sqlx.SelectContext(ctx, b.q, &out, `UPDATE meeting m SET is_active = false, ended_at = $4, ended_reason = v.reason
+			FROM unnest($1::uuid[], $2::text[], $3::bool[]) AS v(id, reason, forced)
+			WHERE m.id = v.id AND m.is_active AND (v.forced OR NOT EXISTS (
+				SELECT 1 FROM join_intent i WHERE i.meeting_id = m.id AND i.expires_at > $4))
+			RETURNING `+prefixed("m.", meetingCols), pq.Array(ids), pq.Array(reasons), pq.Array(forced), now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("end meetings: %w", err)
+	}
+	return out, nil
+}
+
+// MeetingsRoomDeletePending lists ended meetings whose provider room is not known to be
+// deleted, ended between since and olderThan.
+func (s MeetingStore) MeetingsRoomDeletePending(ctx context.Context, olderThan, since time.Time) ([]meeting.Meeting, error) {
+	var out []meeting.Meeting
+	err := sqlx.SelectContext(ctx, s.q, &out, `SELECT `+meetingCols+` FROM meeting
+		WHERE NOT is_active AND provider_room_deleted_at IS NULL AND ended_at < $1 AND ended_at > $2 AND room_name <> ''`,
+		olderThan, since)
+	if err != nil {
+		return nil, fmt.Errorf("select pending room deletes: %w", err)
+	}
+	return out, nil
+}
+
+// MeetingRoomDeleted records that a meeting's provider room is gone.
+func (s MeetingStore) MeetingRoomDeleted(ctx context.Context, id uuid.UUID, now time.Time) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE meeting SET provider_room_deleted_at = $2 WHERE id = $1 AND provider_room_deleted_at IS NULL`, id, now)
+	if err != nil {
+		return fmt.Errorf("mark room deleted: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# `make bench`: join throughput of the API next to a raw Postgres baseline, in one run.
+#   (a) pgbench: a primary-key SELECT of the room table, 64 clients, -j 2, 10 s;
+#   (b) wrk: POST /v1/rooms/<name>/meeting for a room whose meeting exists, 64 connections, 10 s.
+# The two run one after the other on the same machine, database and data, so neither steals
+# the other's CPU. Prints one line: join_vs_pg_ratio=<api req/s / pgbench tps> p99_ms=<wrk p99>.
+# BENCH_GO=1 also runs the Go benchmarks of pkg/... and prints their key=value lines.
+# Postgres and Redis are started by make. env: BENCH_CONNS (64), BENCH_SECONDS (10),
+# BENCH_API_PORT (1260), BENCH_EMU_PORT (1261), BENCH_GO.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONNS="${BENCH_CONNS:-64}"
+SECS="${BENCH_SECONDS:-10}"
+API_PORT="${BENCH_API_PORT:-1260}"
+EMU_PORT="${BENCH_EMU_PORT:-1261}"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+ROOM=bench-room
+WORK="$(mktemp -d)"
+LOGS=.data/logs
+mkdir -p "$LOGS"
+
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	[ -n "${PG_ADMIN_URL:-}" ] && psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools and binaries ----------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+	echo "bench.sh: installing wrk with apt" >&2
+	apt-get update -qq >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+"${GO:-go}" build -o bin/ ./cmd/...
+
+# --- a fresh database, the emulator and the API ----------------------------------------------
+PG_ADMIN_URL="$(scripts/pg.sh url)"
+export DATABASE_URL="${PG_ADMIN_URL/\/postgres\?/\/bench?}"
+psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"
+bin/reflectorctl migrate up >/dev/null
+
+export REDIS_URL="$(scripts/redis.sh url)"
+export HTTP_ADDR="127.0.0.1:${API_PORT}" LOG_LEVEL=warn AUTH_BACKEND=none
+export DEFAULT_VIDEO_PLATFORM=daily DAILY_API_KEY=bench-key
+export DAILY_API_URL="http://127.0.0.1:${EMU_PORT}/daily/v1"
+export DAILY_WEBHOOK_SECRET="YmVuY2gtd2ViaG9vay1zZWNyZXQ=" # base64("bench-webhook-secret")
+
+bin/reflectorctl emulate -addr "127.0.0.1:${EMU_PORT}" >"$LOGS/bench-emulator.log" 2>&1 &
+pids+=($!)
+bin/api >"$LOGS/bench-api.log" 2>&1 &
+pids+=($!)
+for i in $(seq 150); do
+	curl -fs -o /dev/null "http://127.0.0.1:${API_PORT}/readyz" && break
+	kill -0 "${pids[1]}" 2>/dev/null || { echo "bench.sh: api exited, see $LOGS/bench-api.log" >&2; exit 1; }
+	[ "$i" = 150 ] && { echo "bench.sh: api not ready after 30 s" >&2; exit 1; }
+	sleep 0.2
+done
+
+API="http://127.0.0.1:${API_PORT}"
+curl -fsS -o /dev/null -XPOST "$API/v1/rooms" -d "{\"name\":\"$ROOM\"}"
+curl -fsS -o /dev/null -XPOST "$API/v1/rooms/$ROOM/meeting" -d '{}'
+ROOM_ID="$(psql "$DATABASE_URL" -tAc "SELECT id FROM room WHERE name = '$ROOM'")"
+
+# --- (a) raw Postgres baseline ---------------------------------------------------------------
+echo "SELECT * FROM room WHERE id = '$ROOM_ID';" >"$WORK/pk.sql"
+"$PG_BIN/pgbench" -n -c "$CONNS" -j 2 -T "$SECS" -f "$WORK/pk.sql" "$DATABASE_URL" >"$WORK/pgbench.out" 2>&1 ||
+	{ cat "$WORK/pgbench.out" >&2; exit 1; }
+PG_TPS="$(awk '/^tps = / {print $3; exit}' "$WORK/pgbench.out")"
+
+# --- (b) the API's join path, after a short warm-up (connection pools) ----------------------
+URL="$API/v1/rooms/$ROOM/meeting"
+wrk -t 2 -c "$CONNS" -d 2s -s scripts/bench_join.lua "$URL" >/dev/null
+wrk -t 2 -c "$CONNS" -d "${SECS}s" --latency -s scripts/bench_join.lua "$URL" >"$WORK/wrk.out"
+API_RPS="$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk.out")"
+P99_MS="$(awk '$1 == "99%" {
+	v = $2; unit = v; sub(/^[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v)
+	f = (unit == "us") ? 0.001 : (unit == "ms") ? 1 : (unit == "s") ? 1000 : (unit == "m") ? 60000 : -1
+	printf "%.2f", v * f }' "$WORK/wrk.out")"
+if grep -q "Non-2xx" "$WORK/wrk.out"; then
+	echo "bench.sh: warning: $(grep 'Non-2xx' "$WORK/wrk.out" | xargs)" >&2
+fi
+[ -n "$PG_TPS" ] && [ -n "$API_RPS" ] && [ -n "$P99_MS" ] || {
+	cat "$WORK/pgbench.out" "$WORK/wrk.out" >&2
+	echo "bench.sh: could not parse the results above" >&2
+	exit 1
+}
+echo "pgbench_tps=$PG_TPS api_rps=$API_RPS conns=$CONNS seconds=$SECS" >&2
+awk -v a="$API_RPS" -v p="$PG_TPS" -v q="$P99_MS" 'BEGIN { printf "join_vs_pg_ratio=%.3f p99_ms=%s\n", a / p, q }'
+
+# --- Go benchmarks (BENCH_GO=1) --------------------------------------------------------------
+# Benchmarks in pkg/... print their own key=value lines; only those lines are shown here.
+# They get the test cluster and Redis like `make test`.
+if [ "${BENCH_GO:-}" = 1 ]; then
+	TEST_DATABASE_URL="$PG_ADMIN_URL" TEST_REDIS_URL="$REDIS_URL" \
+		"${GO:-go}" test -run '^$' -bench . -benchtime "${BENCH_GO_TIME:-1x}" ./pkg/... 2>&1 | tee "$WORK/gobench.out" | grep '=' || true
+	if grep -qE '^(FAIL|panic:)' "$WORK/gobench.out"; then
+		grep -E '^(FAIL|---|panic:)' "$WORK/gobench.out" >&2
+		exit 1
+	fi
+fi
