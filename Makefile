@@ -5,7 +5,7 @@ export PG_PORT ?= 55432
 export REDIS_PORT ?= 56379
 GO ?= go
 
-.PHONY: dev test test-short race-test bench services stop build vet fmt
+.PHONY: dev test bench services stop build vet
 
 build:
 	$(GO) build -o bin/ ./cmd/...
@@ -13,6 +13,7 @@ build:
 services:
 	@scripts/pg.sh start >/dev/null
 	@scripts/redis.sh start >/dev/null
+	@scripts/tools.sh
 
 stop:
 	scripts/pg.sh stop; scripts/redis.sh stop
@@ -29,10 +30,6 @@ test: services vet
 	TEST_DATABASE_URL=$$(scripts/pg.sh url) TEST_REDIS_URL=$$(scripts/redis.sh url) \
 		$(GO) test -race -count=1 -timeout 25m ./...
 
-# The live concurrent test at full size: >= 200 clients for a couple of minutes.
-race-test: services
-	TEST_DATABASE_URL=$$(scripts/pg.sh url) TEST_REDIS_URL=$$(scripts/redis.sh url) RACE_TEST_FULL=1 \
-		$(GO) test -count=1 -timeout 20m -run TestLiveRace -v ./pkg/livetest/
 
 bench: services
 	scripts/bench.sh

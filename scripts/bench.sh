@@ -90,7 +90,7 @@ fi
 	echo "bench.sh: could not parse the results above" >&2
 	exit 1
 }
-echo "pgbench_tps=$PG_TPS api_rps=$API_RPS conns=$CONNS seconds=$SECS" >&2
+echo "bench.sh: pgbench ${PG_TPS} tps, api ${API_RPS} req/s ($CONNS connections, ${SECS} s each)" >&2
 awk -v a="$API_RPS" -v p="$PG_TPS" -v q="$P99_MS" 'BEGIN { printf "join_vs_pg_ratio=%.3f p99_ms=%s\n", a / p, q }'
 
 # --- Go benchmarks (BENCH_GO=1) --------------------------------------------------------------

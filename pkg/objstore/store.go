@@ -19,7 +19,7 @@ var ErrNotFound = errors.New("objstore: object not found")
 
 // Defaults for Options. Memory held by one upload is PartSize × (Concurrency + 1).
 const (
-	DefaultPartSize    = 8 << 20
+	DefaultPartSize    = 6 << 20
 	DefaultConcurrency = 3
 	minPartSize        = 5 << 20 // S3's minimum for every part but the last
 )

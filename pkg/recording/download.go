@@ -71,7 +71,7 @@ func (s *Service) DownloadRecording(ctx context.Context, id uuid.UUID) error {
 	if err != nil || !proceed {
 		return err
 	}
-	size, err := s.fetch(ctx, rec)
+	size, err := s.downloader().Fetch(ctx, rec.SourceURL, rec.Bucket, rec.ObjectKey)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("recording.DownloadRecording %s: %w", id, err) // the task is retried
@@ -120,6 +120,11 @@ func (s *Service) startDownload(ctx context.Context, id uuid.UUID) (Recording, b
 		return rec, false, s.fail(ctx, &rec, errors.New("recording has no source URL"))
 	}
 	return rec, true, nil
+}
+
+func (s *Service) downloader() Downloader {
+	return Downloader{HTTP: s.cfg.HTTPClient, Objects: s.cfg.Objects, Attempts: s.cfg.DownloadAttempts,
+		Backoff: s.cfg.RetryBackoff, Logger: s.log}
 }
 
 // discard deletes a stored object that failed the audio check, so it is not mistaken for a

@@ -14,14 +14,26 @@ import (
 // ErrTruncated is returned when a download ends before its announced length.
 var ErrTruncated = errors.New("recording: truncated download")
 
-// fetch streams rec.SourceURL into rec.Bucket/rec.ObjectKey, retrying transient failures with
-// a doubling pause. Each try is a fresh request and a fresh upload; a failed upload aborts
-// its multipart upload, so no partial object is ever visible.
-func (s *Service) fetch(ctx context.Context, rec Recording) (int64, error) {
-	pause := s.cfg.RetryBackoff
+// Downloader streams a provider link into object storage. Memory is bounded by the upload's
+// part buffers, whatever the file size.
+type Downloader struct {
+	HTTP    *http.Client
+	Objects Objects
+	// Attempts bounds the tries (at least 1); Backoff is the first pause, doubled each time.
+	Attempts int
+	Backoff  time.Duration
+	Logger   *zap.Logger
+}
+
+// Fetch streams sourceURL into bucket/key, retrying transient failures. Each try is a fresh
+// request and a fresh upload; a failed upload aborts its multipart upload, so no partial
+// object is ever visible. A 4xx answer, or running out of tries, is a permanent error.
+func (d Downloader) Fetch(ctx context.Context, sourceURL, bucket, key string) (int64, error) {
+	pause := d.Backoff
 	var last error
-	for try := 1; try <= s.cfg.DownloadAttempts; try++ {
-		size, err := s.fetchOnce(ctx, rec)
+	attempts := max(d.Attempts, 1)
+	for try := 1; try <= attempts; try++ {
+		size, err := d.fetchOnce(ctx, sourceURL, bucket, key)
 		if err == nil {
 			return size, nil
 		}
@@ -29,25 +41,25 @@ func (s *Service) fetch(ctx context.Context, rec Recording) (int64, error) {
 			return 0, err
 		}
 		last = err
-		s.log.Warn("download try failed", zap.Stringer("recording_id", rec.ID), zap.Int("try", try), zap.Error(err))
-		if try < s.cfg.DownloadAttempts {
+		d.Logger.Warn("download try failed", zap.String("key", key), zap.Int("try", try), zap.Error(err))
+		if try < attempts {
 			if err := sleep(ctx, pause); err != nil {
 				return 0, err
 			}
 			pause *= 2
 		}
 	}
-	return 0, Permanent(fmt.Errorf("download failed after %d tries: %w", s.cfg.DownloadAttempts, last))
+	return 0, Permanent(fmt.Errorf("download failed after %d tries: %w", attempts, last))
 }
 
-func (s *Service) fetchOnce(ctx context.Context, rec Recording) (int64, error) {
+func (d Downloader) fetchOnce(ctx context.Context, sourceURL, bucket, key string) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rec.SourceURL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, sourceURL, nil)
 	if err != nil {
 		return 0, Permanent(fmt.Errorf("source URL: %w", err))
 	}
-	resp, err := s.cfg.HTTPClient.Do(req)
+	resp, err := d.HTTP.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("GET source: %w", err)
 	}
@@ -56,7 +68,7 @@ func (s *Service) fetchOnce(ctx context.Context, rec Recording) (int64, error) {
 		return 0, err
 	}
 	body := &countingReader{r: resp.Body}
-	size, err := s.cfg.Objects.Upload(ctx, rec.Bucket, rec.ObjectKey, body, resp.Header.Get("Content-Type"))
+	size, err := d.Objects.Upload(ctx, bucket, key, body, resp.Header.Get("Content-Type"))
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return 0, fmt.Errorf("%w: got %d of %d bytes", ErrTruncated, body.n, resp.ContentLength)

@@ -66,8 +66,7 @@ func setDefaults(cfg *Config) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{}
 	}
-	cfg.DownloadAttempts = max(cfg.DownloadAttempts, 1)
-	if cfg.DownloadAttempts == 1 && cfg.RetryBackoff == 0 {
+	if cfg.DownloadAttempts <= 0 {
 		cfg.DownloadAttempts = 3
 	}
 	if cfg.RetryBackoff == 0 {
