@@ -42,7 +42,7 @@ fi
 # --- a fresh database, the emulator and the API ----------------------------------------------
 PG_ADMIN_URL="$(scripts/pg.sh url)"
 export DATABASE_URL="${PG_ADMIN_URL/\/postgres\?/\/bench?}"
-psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"
+PGOPTIONS="-c client_min_messages=warning" psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"
 bin/reflectorctl migrate up >/dev/null
 
 export REDIS_URL="$(scripts/redis.sh url)"
@@ -57,7 +57,7 @@ bin/api >"$LOGS/bench-api.log" 2>&1 &
 pids+=($!)
 for i in $(seq 150); do
 	curl -fs -o /dev/null "http://127.0.0.1:${API_PORT}/readyz" && break
-	kill -0 "${pids[1]}" 2>/dev/null || { echo "bench.sh: api exited, see $LOGS/bench-api.log" >&2; exit 1; }
+	[[ "$(ps -o stat= -p "${pids[1]}" 2>/dev/null)" == [^Z]* ]] || { echo "bench.sh: api exited, see $LOGS/bench-api.log" >&2; exit 1; }
 	[ "$i" = 150 ] && { echo "bench.sh: api not ready after 30 s" >&2; exit 1; }
 	sleep 0.2
 done

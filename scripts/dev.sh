@@ -39,13 +39,16 @@ export WORKER_SHUTDOWN_TIMEOUT="${WORKER_SHUTDOWN_TIMEOUT:-5s}"
 # --- stop every child on Ctrl-C, SIGTERM or any exit (set before anything starts) -----------
 declare -A PID=()
 
+# alive: kill -0 also succeeds on an exited child that is not reaped yet (a zombie).
+alive() { local st; st="$(ps -o stat= -p "$1" 2>/dev/null)" && [[ "$st" != Z* ]]; }
+
 stop_all() {
 	trap - INT TERM EXIT
 	local p
 	for p in "${!PID[@]}"; do kill -TERM "${PID[$p]}" 2>/dev/null || true; done
 	for _ in $(seq 100); do
 		local alive=0
-		for p in "${!PID[@]}"; do kill -0 "${PID[$p]}" 2>/dev/null && alive=1; done
+		for p in "${!PID[@]}"; do alive "${PID[$p]}" && alive=1; done
 		[ "$alive" = 0 ] && break
 		sleep 0.1
 	done
@@ -97,7 +100,7 @@ died() { # name: report a child that exited and show the end of its log
 start emulator bin/reflectorctl emulate -addr "127.0.0.1:${EMU_PORT}"
 for _ in $(seq 100); do
 	[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${EMU_PORT}/daily/v1/rooms")" != 000 ] && break
-	kill -0 "${PID[emulator]}" 2>/dev/null || { died emulator; exit 1; }
+	alive "${PID[emulator]}" || { died emulator; exit 1; }
 	sleep 0.1
 done
 start api bin/api
@@ -107,7 +110,7 @@ start scheduler bin/scheduler
 ready=0
 for _ in $(seq 300); do
 	if curl -fs -o /dev/null "http://127.0.0.1:${API_PORT}/readyz"; then ready=1; break; fi
-	for p in emulator api; do kill -0 "${PID[$p]}" 2>/dev/null || { died "$p"; exit 1; }; done
+	for p in emulator api; do alive "${PID[$p]}" || { died "$p"; exit 1; }; done
 	sleep 0.2
 done
 [ "$ready" = 1 ] || { echo "dev.sh: /readyz did not answer within 60 s; see $LOGS/api.log" >&2; exit 1; }

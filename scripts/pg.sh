@@ -22,10 +22,10 @@ as_owner() {
 url() { echo "postgres://postgres@127.0.0.1:${PG_PORT}/postgres?sslmode=disable"; }
 
 start() {
-	mkdir -p "$PG_DATA"
-	[ "$(id -u)" = 0 ] && chown -R postgres: "$PG_DATA"
-	chmod 700 "$PG_DATA"
 	if [ ! -s "$PG_DATA/PG_VERSION" ]; then
+		mkdir -p "$PG_DATA"
+		if [ "$(id -u)" = 0 ]; then chown -R postgres: "$PG_DATA"; fi
+		chmod 700 "$PG_DATA"
 		as_owner "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
 	fi
 	if as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then

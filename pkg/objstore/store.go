@@ -38,6 +38,7 @@ type Store struct {
 	partSize    int64
 	concurrency int
 	log         *zap.Logger
+	bufs        *bufferPool
 }
 
 // New returns a Store on client.
@@ -54,6 +55,7 @@ func New(client *s3.Client, opts Options) *Store {
 	return &Store{
 		client: client, presign: s3.NewPresignClient(client),
 		partSize: opts.PartSize, concurrency: opts.Concurrency, log: opts.Logger,
+		bufs: &bufferPool{size: opts.PartSize},
 	}
 }
 

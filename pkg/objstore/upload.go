@@ -27,12 +27,14 @@ const abortTimeout = 30 * time.Second
 // half-written is ever visible.
 func (s *Store) Upload(ctx context.Context, bucket, key string, r io.Reader, contentType string) (int64, error) {
 	r = sourceReader{r}
-	first := make([]byte, s.partSize)
+	first := s.bufs.get()
 	n, err := io.ReadFull(r, first)
 	switch {
 	case isShortRead(err):
+		defer s.bufs.put(first)
 		return s.putSingle(ctx, bucket, key, first[:n], contentType)
 	case err != nil:
+		s.bufs.put(first)
 		return 0, fmt.Errorf("objstore.Upload %s/%s: read: %w", bucket, key, err)
 	}
 	size, err := s.multipart(ctx, bucket, key, r, first, contentType)
@@ -99,7 +101,7 @@ type multipartRun struct {
 	firstErr      error
 	cancel        context.CancelFunc
 	free          chan []byte
-	allocated     int
+	owned         [][]byte // every buffer this upload took from the pool
 	maxBufs       int
 	size          int64
 	partsInFlight sync.WaitGroup
@@ -116,8 +118,9 @@ func (s *Store) multipart(ctx context.Context, bucket, key string, r io.Reader, 
 	defer cancel()
 	m := &multipartRun{
 		s: s, bucket: bucket, key: key, id: aws.ToString(out.UploadId), cancel: cancel,
-		free: make(chan []byte, s.concurrency+1), allocated: 1, maxBufs: s.concurrency + 1,
+		free: make(chan []byte, s.concurrency+1), owned: [][]byte{first}, maxBufs: s.concurrency + 1,
 	}
+	defer func() { s.bufs.put(m.owned...) }()
 	if err := m.run(ctx, r, first); err != nil {
 		m.abort(ctx)
 		return 0, err
@@ -186,9 +189,10 @@ func (m *multipartRun) buffer(ctx context.Context) ([]byte, error) {
 		return b[:cap(b)], nil
 	default:
 	}
-	if m.allocated < m.maxBufs {
-		m.allocated++
-		return make([]byte, m.s.partSize), nil
+	if len(m.owned) < m.maxBufs {
+		b := m.s.bufs.get()
+		m.owned = append(m.owned, b)
+		return b, nil
 	}
 	select {
 	case b := <-m.free:

@@ -29,6 +29,7 @@ const (
 	envChildSource = "RECORDING_BENCH_SOURCE"
 	envChildS3     = "RECORDING_BENCH_S3"
 	envSizes       = "RECORDING_BENCH_SIZES_MB" // default "100,2048"
+	envRepeat      = "RECORDING_BENCH_REPEAT"   // runs per size, best kept (default 3)
 	// Optional overrides of objstore.Options in the child, to compare settings.
 	envPartMB      = "RECORDING_BENCH_PART_MB"
 	envConcurrency = "RECORDING_BENCH_CONCURRENCY"
@@ -72,20 +73,38 @@ func BenchmarkStreamDownload(b *testing.B) {
 			src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, file) }))
 			defer src.Close()
 			for b.Loop() {
-				curl := curlMBps(b, src.URL, filepath.Join(dir, "curl.out"))
-				res := runChild(b, src.URL, s3srv.URL)
-				size, ok := backend.CompletedSize("bench", "rec")
-				require.True(b, ok)
-				require.Equal(b, int64(mb)<<20, size)
-				mbps := float64(res.Bytes) / (1 << 20) / res.Seconds
-				rss := float64(res.PeakRSSKB) / 1024
-				fmt.Printf("download size_mb=%d peak_rss_mb=%.1f mb_per_s=%.0f curl_mb_per_s=%.0f\n", mb, rss, mbps, curl)
-				b.ReportMetric(rss, "peak_rss_mb")
-				b.ReportMetric(mbps, "mb_per_s")
-				b.ReportMetric(curl, "curl_mb_per_s")
+				m := measure(b, backend, src.URL, s3srv.URL, filepath.Join(dir, "curl.out"), int64(mb)<<20)
+				fmt.Printf("download size_mb=%d peak_rss_mb=%.1f mb_per_s=%.0f curl_mb_per_s=%.0f\n", mb, m.rssMB, m.mbps, m.curlMBps)
+				b.ReportMetric(m.rssMB, "peak_rss_mb")
+				b.ReportMetric(m.mbps, "mb_per_s")
+				b.ReportMetric(m.curlMBps, "curl_mb_per_s")
 			}
 		})
 	}
+}
+
+type measurement struct{ rssMB, mbps, curlMBps float64 }
+
+// measure alternates curl and the child RECORDING_BENCH_REPEAT times (default 3) and keeps
+// the best throughput of each and the worst peak RSS: the box is shared, and the best run
+// is the one least disturbed by other work.
+func measure(b *testing.B, backend *objstoretest.DiscardBackend, src, s3url, curlOut string, size int64) measurement {
+	b.Helper()
+	repeat, err := strconv.Atoi(os.Getenv(envRepeat))
+	if err != nil || repeat < 1 {
+		repeat = 3
+	}
+	var m measurement
+	for range repeat {
+		m.curlMBps = max(m.curlMBps, curlMBps(b, src, curlOut))
+		res := runChild(b, src, s3url)
+		got, ok := backend.CompletedSize("bench", "rec")
+		require.True(b, ok)
+		require.Equal(b, size, got)
+		m.mbps = max(m.mbps, float64(res.Bytes)/(1<<20)/res.Seconds)
+		m.rssMB = max(m.rssMB, float64(res.PeakRSSKB)/1024)
+	}
+	return m
 }
 
 // writeFile writes size pseudo-random bytes (a repeated random 1 MiB block).
@@ -121,7 +140,11 @@ func curlMBps(b *testing.B, url, out string) float64 {
 
 func runChild(b *testing.B, source, s3url string) childResult {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchChild$", "-test.count=1")
+	args := []string{"-test.run=^TestBenchChild$", "-test.count=1"}
+	if prof := os.Getenv("RECORDING_BENCH_CHILD_CPUPROFILE"); prof != "" {
+		args = append(args, "-test.cpuprofile="+prof)
+	}
+	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), envChildSource+"="+source, envChildS3+"="+s3url)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()

@@ -43,6 +43,7 @@ func Run(ctx context.Context, q Enqueuer, table []Periodic, now func() time.Time
 	for range table {
 		<-done
 	}
+	<-ctx.Done() // an empty table still runs until shutdown
 }
 
 func runPeriodic(ctx context.Context, q Enqueuer, p Periodic, now func() time.Time, log *zap.Logger) {
