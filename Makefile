@@ -5,7 +5,7 @@ export PG_PORT ?= 55432
 export REDIS_PORT ?= 56379
 GO ?= go
 
-.PHONY: dev test bench services stop build vet
+.PHONY: dev test race-test bench services stop build vet
 
 build:
 	$(GO) build -o bin/ ./cmd/...
@@ -30,6 +30,10 @@ test: services vet
 	TEST_DATABASE_URL=$$(scripts/pg.sh url) TEST_REDIS_URL=$$(scripts/redis.sh url) \
 		$(GO) test -race -count=1 -timeout 25m ./...
 
+# The live concurrent test at full size (200 clients, 2 minutes), safeguards on then off.
+race-test: services
+	TEST_DATABASE_URL=$$(scripts/pg.sh url) TEST_REDIS_URL=$$(scripts/redis.sh url) RACE_TEST_FULL=1 \
+		$(GO) test -count=1 -timeout 20m -run 'TestLiveRace' -v ./pkg/livetest/ | grep -E '^(splits=|--- |ok|FAIL)'
 
 bench: services
 	scripts/bench.sh

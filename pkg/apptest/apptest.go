@@ -40,6 +40,10 @@ type Options struct {
 	Now         func() time.Time
 	PresenceLag time.Duration
 	Jobs        meeting.Jobs // default: a Redis-backed queue on a private DB
+	// Lifecycle tuning of the meeting service (zero: the service defaults).
+	IntentTTL     time.Duration
+	PresenceWin   time.Duration // how long a connected intent outlives /joined
+	SafeguardsOff bool
 	Extra       func(a *App) []httpapi.Route
 }
 
@@ -161,6 +165,7 @@ func (a *App) Do(t testing.TB, method, path string, body any, headers ...string)
 	req, err := http.NewRequest(method, a.URL+path, rd)
 	if err != nil {
 		t.Fatalf("request: %v", err)
+		return Response{}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if a.authz != "" {
@@ -172,6 +177,7 @@ func (a *App) Do(t testing.TB, method, path string, body any, headers ...string)
 	resp, err := a.HTTP.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
+		return Response{} // for callers whose Fatalf does not stop the goroutine
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
