@@ -4,7 +4,7 @@
 #   (b) wrk: POST /v1/rooms/<name>/meeting for a room whose meeting exists, 64 connections, 10 s.
 # The two run one after the other on the same machine, database and data, so neither steals
 # the other's CPU. Prints one line: join_vs_pg_ratio=<api req/s / pgbench tps> p99_ms=<wrk p99>.
-# BENCH_GO=1 also runs the Go benchmarks of pkg/... and prints their key=value lines.
+# It then runs the Go benchmarks (BENCH_GO=0 skips them) of pkg/... and prints their key=value lines.
 # Postgres and Redis are started by make. env: BENCH_CONNS (64), BENCH_SECONDS (10),
 # BENCH_API_PORT (1260), BENCH_EMU_PORT (1261), BENCH_GO.
 set -euo pipefail
@@ -93,10 +93,10 @@ fi
 echo "bench.sh: pgbench ${PG_TPS} tps, api ${API_RPS} req/s ($CONNS connections, ${SECS} s each)" >&2
 awk -v a="$API_RPS" -v p="$PG_TPS" -v q="$P99_MS" 'BEGIN { printf "join_vs_pg_ratio=%.3f p99_ms=%s\n", a / p, q }'
 
-# --- Go benchmarks (BENCH_GO=1) --------------------------------------------------------------
+# --- Go benchmarks (BENCH_GO=0 skips) --------------------------------------------------------------
 # Benchmarks in pkg/... print their own key=value lines; only those lines are shown here.
 # They get the test cluster and Redis like `make test`.
-if [ "${BENCH_GO:-}" = 1 ]; then
+if [ "${BENCH_GO:-1}" = 1 ]; then
 	TEST_DATABASE_URL="$PG_ADMIN_URL" TEST_REDIS_URL="$REDIS_URL" \
 		"${GO:-go}" test -run '^$' -bench . -benchtime "${BENCH_GO_TIME:-1x}" ./pkg/... 2>&1 | tee "$WORK/gobench.out" | grep '=' || true
 	if grep -qE '^(FAIL|panic:)' "$WORK/gobench.out"; then

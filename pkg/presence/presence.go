@@ -5,6 +5,7 @@ package presence
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -83,9 +84,13 @@ func (r Reader) perRoom(ctx context.Context, ms []meeting.Active, set func(uuid.
 	wg.Wait()
 }
 
-// RoomPresence reads one provider room.
+// RoomPresence reads one provider room. A room the provider does not know has nobody in it:
+// that is a definite answer, unlike a failed read.
 func (r Reader) RoomPresence(ctx context.Context, m meeting.Active) (int, error) {
 	s, err := Read(ctx, r.Platforms, m.Platform, m.RoomName)
+	if errors.Is(err, platform.ErrNotFound) {
+		return 0, nil
+	}
 	return len(s), err
 }
 
