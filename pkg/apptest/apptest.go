@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/monadical/reflector-go/pkg/calendar"
 	"github.com/monadical/reflector-go/pkg/httpapi"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform"
@@ -44,7 +45,7 @@ type Options struct {
 	IntentTTL     time.Duration
 	PresenceWin   time.Duration // how long a connected intent outlives /joined
 	SafeguardsOff bool
-	Extra       func(a *App) []httpapi.Route
+	Extra         func(a *App) []httpapi.Route
 }
 
 // App is a running API stack.
@@ -56,6 +57,7 @@ type App struct {
 	Platforms *platform.Registry
 	Rooms     *room.Service
 	Meetings  *meeting.Service
+	Calendar  *calendar.Service // feeds fetched with private addresses allowed
 	Redis     asynq.RedisClientOpt
 	Queue     *asynq.Client
 	URL       string
@@ -114,11 +116,12 @@ func New(t testing.TB, o Options) *App {
 	a.Meetings = meeting.NewService(meeting.Config{Store: store.NewMeetingStore(a.DB), Sessions: store.NewSessionStore(a.DB),
 		Platforms: a.Platforms,
 		Jobs:      jobs, Log: a.Log, Now: o.Now})
+	a.Calendar = a.newCalendar(t, o)
 	auth := o.Auth
 	if auth == nil {
 		auth = TestAuth{}
 	}
-	d := httpapi.Deps{Rooms: a.Rooms, Meetings: a.Meetings, Auth: auth, Log: a.Log,
+	d := httpapi.Deps{Rooms: a.Rooms, Meetings: a.Meetings, Calendar: a.Calendar, Auth: auth, Log: a.Log,
 		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}}
 	if o.Extra != nil {
 		d.Extra = o.Extra(a)
