@@ -41,6 +41,8 @@ type ProcessStore interface {
 	// locks, and deactivates those that still qualify, returning them.
 	MeetingsEnd(ctx context.Context, ends []End, now time.Time) ([]Meeting, error)
 	MeetingsRoomDeletePending(ctx context.Context, olderThan, since time.Time) ([]Meeting, error)
+	// IntentsPurge deletes intents that expired before the given time.
+	IntentsPurge(ctx context.Context, before time.Time) error
 }
 
 // PresenceReader reads how many participants the provider reports per meeting.
@@ -196,7 +198,8 @@ func (p *Processor) sweep(ctx context.Context, now time.Time) error {
 	for _, m := range pending {
 		p.deleteLater(ctx, m)
 	}
-	return nil
+	// Expired intents no longer hold anything; an hour of them is kept for inspection.
+	return p.Store.IntentsPurge(ctx, now.Add(-time.Hour))
 }
 
 func (p *Processor) deleteLater(ctx context.Context, m Meeting) {

@@ -43,6 +43,10 @@ func (c *countingStore) MeetingsEnd(ctx context.Context, ends []meeting.End, now
 	c.trips.Add(4)
 	return c.ProcessStore.MeetingsEnd(ctx, ends, now)
 }
+func (c *countingStore) IntentsPurge(ctx context.Context, before time.Time) error {
+	c.trips.Add(1)
+	return c.ProcessStore.IntentsPurge(ctx, before)
+}
 func (c *countingStore) MeetingsRoomDeletePending(ctx context.Context, a, b time.Time) ([]meeting.Meeting, error) {
 	c.trips.Add(1)
 	return c.ProcessStore.MeetingsRoomDeletePending(ctx, a, b)

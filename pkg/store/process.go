@@ -96,3 +96,11 @@ func (s MeetingStore) MeetingRoomDeleted(ctx context.Context, id uuid.UUID, now 
 	}
 	return nil
 }
+
+// IntentsPurge deletes intents that expired before the given time.
+func (s MeetingStore) IntentsPurge(ctx context.Context, before time.Time) error {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM join_intent WHERE expires_at < $1`, before); err != nil {
+		return fmt.Errorf("purge intents: %w", err)
+	}
+	return nil
+}
