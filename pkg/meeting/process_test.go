@@ -1,0 +1,212 @@
+package meeting_test
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/apptest"
+	"github.com/monadical/reflector-go/pkg/meeting"
+	"github.com/monadical/reflector-go/pkg/platform/emulator"
+	"github.com/monadical/reflector-go/pkg/presence"
+	"github.com/monadical/reflector-go/pkg/room"
+	"github.com/monadical/reflector-go/pkg/store"
+	"github.com/monadical/reflector-go/pkg/tasks"
+)
+
+type procBundle struct {
+	a     *apptest.App
+	clock *clock
+	proc  *meeting.Processor
+	id    string
+	prov  string
+}
+
+// setupProc makes a room with a 10-minute grace period and hands out its meeting; the
+// processor and every service share one fake clock.
+func setupProc(t *testing.T) *procBundle {
+	t.Helper()
+	clk := &clock{now: time.Now().UTC().Truncate(time.Millisecond)} // Postgres keeps microseconds
+	a := apptest.New(t, apptest.Options{Now: clk.Now})
+	ten := 10
+	a.CreateRoom(t, "proc", func(in *room.Input) { in.GracePeriodMinutes = &ten })
+	m := a.Do(t, http.MethodPost, "/v1/rooms/proc/meeting", map[string]any{"connection_id": "c"}).JSON(t)
+	proc := &meeting.Processor{Store: store.NewMeetingStore(a.DB), Jobs: tasks.Jobs{Q: a.Queue}, Log: zap.NewNop(),
+		Now: clk.Now, Presence: presence.Reader{Platforms: a.Platforms, Log: zap.NewNop(), Concurrency: 2},
+		CalendarForceClose: 30 * time.Minute, Concurrency: 2}
+	return &procBundle{a: a, clock: clk, proc: proc, id: m["id"].(string), prov: m["room_name"].(string)}
+}
+
+func (b *procBundle) tick(t *testing.T) meeting.TickResult {
+	t.Helper()
+	res, err := b.proc.Tick(context.Background())
+	require.NoError(t, err)
+	return res
+}
+
+func (b *procBundle) active(t *testing.T) bool {
+	t.Helper()
+	return b.a.Count(t, "SELECT count(*) FROM meeting WHERE id = $1 AND is_active", b.id) == 1
+}
+
+// joinAndLeave has one participant connect, then leave; the intent is closed by /leave.
+func (b *procBundle) joinAndLeave(t *testing.T) {
+	t.Helper()
+	base := "/v1/rooms/proc/meetings/" + b.id
+	b.a.Daily.Join(b.prov, "s1", "", "Ann")
+	b.a.Do(t, http.MethodPost, base+"/joined", map[string]any{"connection_id": "c", "session_id": "s1"})
+	b.tick(t)
+	b.a.Daily.Leave(b.prov, "s1")
+	b.a.Do(t, http.MethodPost, base+"/leave", `{"connection_id":"c","session_id":"s1"}`)
+}
+
+func TestProcessGracePeriod(t *testing.T) {
+	t.Parallel()
+	b := setupProc(t)
+	b.joinAndLeave(t)
+
+	require.Equal(t, 1, b.tick(t).GraceStarted, "the last participant left: grace starts")
+	require.NotNil(t, scalarM(t, b.a, "SELECT last_participant_left_at FROM meeting"))
+	b.clock.Advance(9 * time.Minute)
+	b.tick(t)
+	require.True(t, b.active(t), "within the grace period the meeting stays")
+
+	b.clock.Advance(2 * time.Minute)
+	require.Equal(t, 1, b.tick(t).Ended)
+	require.False(t, b.active(t), "grace expired: deactivated")
+	require.Equal(t, "grace period expired", scalarM(t, b.a, "SELECT ended_reason FROM meeting"))
+	requireQueued(t, b.a, tasks.TypeRoomDelete)
+}
+
+func TestProcessRejoinDuringGraceClearsIt(t *testing.T) {
+	t.Parallel()
+	b := setupProc(t)
+	b.joinAndLeave(t)
+	b.tick(t)
+	b.clock.Advance(5 * time.Minute)
+	b.a.Daily.Join(b.prov, "s2", "", "Bob")
+	b.tick(t)
+	require.Nil(t, scalarM(t, b.a, "SELECT last_participant_left_at FROM meeting"), "a rejoin clears the grace period")
+	b.clock.Advance(30 * time.Minute)
+	b.tick(t)
+	require.True(t, b.active(t), "occupied again: never deactivated")
+}
+
+func TestProcessKeepsMeetingWhenPresenceUnavailable(t *testing.T) {
+	t.Parallel()
+	b := setupProc(t)
+	b.joinAndLeave(t)
+	b.tick(t)
+	b.clock.Advance(time.Hour)
+	b.a.Daily.FailNext(emulator.DailyPresence, 10, emulator.Fault{Status: http.StatusServiceUnavailable})
+	res := b.tick(t)
+	require.Equal(t, 1, res.PresenceUnknown)
+	require.True(t, b.active(t), "never deactivate on unknown presence, never fall back to stale sessions")
+}
+
+func TestProcessLiveIntentBlocksDeactivation(t *testing.T) {
+	t.Parallel()
+	b := setupProc(t)
+	b.joinAndLeave(t)
+	b.tick(t)
+	b.clock.Advance(time.Hour)
+	// A second user is handed the meeting and is in the handshake, invisible to presence.
+	b.a.Do(t, http.MethodPost, "/v1/rooms/proc/meeting", map[string]any{"connection_id": "late"})
+	b.tick(t)
+	require.True(t, b.active(t), "a live intent keeps the meeting")
+	b.clock.Advance(31 * time.Second) // the intent expires: the client never connected
+	b.tick(t)
+	require.False(t, b.active(t))
+}
+
+func TestMeetingsEndRechecksIntentsUnderLock(t *testing.T) {
+	t.Parallel()
+	b := setupProc(t)
+	ms := store.NewMeetingStore(b.a.DB)
+	id := uuid.MustParse(b.id)
+	now := b.clock.Now()
+	// The decision was taken without the intent; the intent registered since must still win.
+	ended, err := ms.MeetingsEnd(context.Background(), []meeting.End{{ID: id, Reason: "grace period expired"}}, now)
+	require.NoError(t, err)
+	require.Empty(t, ended, "the handout's intent is live")
+	ended, err = ms.MeetingsEnd(context.Background(), []meeting.End{{ID: id, Reason: "ended", Forced: true}}, now)
+	require.NoError(t, err)
+	require.Len(t, ended, 1, "a forced end does not wait for intents")
+}
+
+// TestJoinAndDeactivateSerialise races handouts against deactivation: every handout is of a
+// meeting that was active when its intent was written, so no client is sent to an ended one.
+func TestJoinAndDeactivateSerialise(t *testing.T) {
+	t.Parallel()
+	b := setupProc(t)
+	ms := store.NewMeetingStore(b.a.DB)
+	_, err := b.a.DB.Exec("DELETE FROM join_intent")
+	require.NoError(t, err)
+	id := uuid.MustParse(b.id)
+	var wg sync.WaitGroup
+	got := make(chan string, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := b.a.Do(t, http.MethodPost, "/v1/rooms/proc/meeting", map[string]any{"connection_id": uuid.NewString()})
+			if res.Status == http.StatusOK {
+				got <- res.JSON(t)["id"].(string)
+			}
+			_ = i
+		}()
+	}
+	ended, err := ms.MeetingsEnd(context.Background(), []meeting.End{{ID: id, Reason: "grace period expired"}}, b.clock.Now())
+	require.NoError(t, err)
+	wg.Wait()
+	close(got)
+	for mid := range got {
+		if mid == b.id && len(ended) == 1 {
+			// Handed the old meeting: its intent must have committed before the end, which
+			// the end would then have refused. Both cannot be true.
+			t.Fatalf("a client was handed meeting %s that was then ended", mid)
+		}
+	}
+}
+
+func TestCalendarMeetingForceClosed(t *testing.T) {
+	t.Parallel()
+	b := setupProc(t)
+	_, err := b.a.DB.Exec("UPDATE meeting SET kind = 'calendar', end_date = $1", b.clock.Now().Add(10*time.Minute))
+	require.NoError(t, err)
+	b.a.Daily.Join(b.prov, "s1", "", "Ann")
+	b.clock.Advance(39 * time.Minute)
+	b.tick(t)
+	require.True(t, b.active(t), "29 minutes after its end, with people in it, it stays")
+	b.clock.Advance(time.Minute)
+	res := b.tick(t)
+	require.False(t, b.active(t), "30 minutes after its scheduled end it is force-closed: %+v", res)
+}
+
+func scalarM(t *testing.T, a *apptest.App, q string, args ...any) any {
+	t.Helper()
+	var v any
+	require.NoError(t, a.DB.QueryRow(q, args...).Scan(&v))
+	return v
+}
+
+func requireQueued(t *testing.T, a *apptest.App, typ string) {
+	t.Helper()
+	insp := asynq.NewInspector(a.Redis)
+	defer insp.Close()
+	tasks, err := insp.ListPendingTasks(tasks.QueueDefault)
+	require.NoError(t, err)
+	for _, ti := range tasks {
+		if ti.Type == typ {
+			return
+		}
+	}
+	t.Fatalf("no %s task queued", typ)
+}
