@@ -19,6 +19,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/room"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/tasks"
+	"github.com/monadical/reflector-go/pkg/tasks/taskstest"
 )
 
 type procBundle struct {
@@ -209,4 +210,25 @@ func requireQueued(t *testing.T, a *apptest.App, typ string) {
 		}
 	}
 	t.Fatalf("no %s task queued", typ)
+}
+
+// TestRoomDeleteLostToQueueOutageIsSwept: the meeting ends while Redis is unreachable, so the
+// provider room delete cannot be queued; a later tick re-queues it.
+func TestRoomDeleteLostToQueueOutageIsSwept(t *testing.T) {
+	t.Parallel()
+	b := setupProc(t)
+	flaky := &taskstest.Flaky{Q: b.a.Queue}
+	b.proc.Jobs = tasks.Jobs{Q: flaky}
+	b.joinAndLeave(t)
+	b.tick(t)
+	b.clock.Advance(11 * time.Minute)
+	flaky.Down()
+	require.Equal(t, 1, b.tick(t).Ended, "the end commits even though the queue is down")
+	require.Empty(t, taskstest.Queued(t, b.a.Redis, tasks.QueueDefault, tasks.TypeRoomDelete))
+	flaky.Up()
+	b.clock.Advance(2 * time.Minute)
+	b.tick(t)
+	require.Len(t, taskstest.Queued(t, b.a.Redis, tasks.QueueDefault, tasks.TypeRoomDelete), 1, "the sweep re-queued the delete")
+	b.tick(t)
+	require.Len(t, taskstest.Queued(t, b.a.Redis, tasks.QueueDefault, tasks.TypeRoomDelete), 1, "and only once")
 }
