@@ -12,7 +12,8 @@ API_PORT=1250
 EMU_PORT=1251
 LOGS=.data/logs
 PIDS=.data/dev
-PROCS=(emulator api worker scheduler)
+PROCS=(emulator recemu api worker scheduler)
+REC_PORT=1252 # recording back ends: S3, SQS, speech-to-text (reflectorctl emulate-recording)
 
 for b in api worker scheduler reflectorctl; do
 	[ -x "bin/$b" ] || { echo "dev.sh: bin/$b missing: run \`make dev\`" >&2; exit 1; }
@@ -35,6 +36,14 @@ export WHEREBY_API_URL="http://127.0.0.1:${EMU_PORT}/whereby/v1"
 export WHEREBY_WEBHOOK_SECRET=dev-whereby-webhook-secret
 export LOG_JSON=false
 export WORKER_SHUTDOWN_TIMEOUT="${WORKER_SHUTDOWN_TIMEOUT:-5s}"
+# Recordings against the in-memory S3/SQS/speech-to-text of `reflectorctl emulate-recording`.
+export TRANSCRIPTION_URL="http://127.0.0.1:${REC_PORT}/stt/v1"
+export TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL="http://127.0.0.1:${REC_PORT}"
+export AWS_SQS_ENDPOINT_URL="http://127.0.0.1:${REC_PORT}"
+export AWS_PROCESS_RECORDING_QUEUE_URL="http://127.0.0.1:${REC_PORT}/000000000000/recordings"
+export TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID=dev TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY=dev
+export TRANSCRIPT_STORAGE_AWS_BUCKET_NAME=reflector-dev
+export DAILYCO_STORAGE_AWS_BUCKET_NAME=daily-dev WHEREBY_STORAGE_AWS_BUCKET_NAME=whereby-dev
 
 # --- stop every child on Ctrl-C, SIGTERM or any exit (set before anything starts) -----------
 declare -A PID=()
@@ -98,9 +107,15 @@ died() { # name: report a child that exited and show the end of its log
 }
 
 start emulator bin/reflectorctl emulate -addr "127.0.0.1:${EMU_PORT}"
+start recemu bin/reflectorctl emulate-recording -addr "127.0.0.1:${REC_PORT}"
 for _ in $(seq 100); do
 	[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${EMU_PORT}/daily/v1/rooms")" != 000 ] && break
 	alive "${PID[emulator]}" || { died emulator; exit 1; }
+	sleep 0.1
+done
+for _ in $(seq 100); do
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${REC_PORT}/")" != 000 ] && break
+	alive "${PID[recemu]}" || { died recemu; exit 1; }
 	sleep 0.1
 done
 start api bin/api
@@ -119,7 +134,8 @@ cat <<EOF
 
 Reflector is running at http://localhost:${API_PORT}   (API docs: http://localhost:${API_PORT}/openapi.json)
   emulated providers: Daily ${DAILY_API_URL}, Whereby ${WHEREBY_API_URL}
-  logs:               $LOGS/{api,worker,scheduler,emulator}.log
+  logs:               $LOGS/{api,worker,scheduler,emulator,recemu}.log
+  recordings:         S3/SQS at http://127.0.0.1:${REC_PORT}, speech-to-text at ${TRANSCRIPTION_URL}; bin/reflectorctl recordings list
   database:           ${DATABASE_URL}
 
 Create a room and get its meeting:

@@ -75,7 +75,13 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 		Platforms: platforms, Jobs: jobs,
 		Log: log, MeetingDuration: cfg.Lifecycle.MeetingDuration, IntentTTL: cfg.Lifecycle.IntentTTL,
 		PresenceLag: cfg.Lifecycle.PresenceLag})
-	e := httpapi.New(httpapi.Deps{Rooms: rooms, Meetings: meetings, Auth: auth, Log: log,
+	cal, err := setup.Calendar(cfg, db, meetings, setup.CalendarOptions{Log: log})
+	if err != nil {
+		return err
+	}
+	inbox, closeInbox := setup.WebhookReceiver(db, platforms, queue, log)
+	defer closeInbox()
+	e := httpapi.New(httpapi.Deps{Rooms: rooms, Meetings: meetings, Calendar: cal, Webhooks: inbox, Auth: auth, Log: log,
 		Ready: map[string]func(context.Context) error{
 			"database": db.PingContext,
 			"redis":    func(context.Context) error { _, err := inspector.Queues(); return err },

@@ -19,6 +19,20 @@ const usage = `usage: reflectorctl <command> [args]
 commands:
   migrate up|down [N]|status   apply, revert (N steps, default all) or show migrations (DATABASE_URL)
   emulate [-addr :1251]        serve the Daily and Whereby emulators for local development
+  webhooks list [--unprocessed] [--limit N]
+                               list provider webhooks in the inbox, newest first
+  webhooks replay <id>|--all-unprocessed
+                               process stored webhooks again (re-enqueue)
+  recordings list [--status S] [--limit N] | show <id> | missing
+                               recordings newest first, one in detail, meetings missing one
+  reprocess <transcript_id>... [--force]
+                               start a new generation of transcripts and queue them
+  tasks list <queue> [pending|scheduled|retry|archived|active|completed] [--limit N]
+  tasks retry|archive|delete <queue> <task_id>
+                               inspect and act on queued tasks (queues: critical, default, low)
+  run <periodic job> [--wait]  run a scheduled job now, e.g. meeting:process, recording:reprocess_failed
+  emulate-recording [-addr :1252]
+                               serve S3, SQS and a speech-to-text endpoint for local development
 `
 
 func main() {
@@ -40,6 +54,12 @@ func run(ctx context.Context, args []string) error {
 		return migrateCmd(args[1:])
 	case "emulate":
 		return emulateCmd(ctx, args[1:])
+	case "webhooks":
+		return webhooksCmd(ctx, args[1:])
+	case "recordings", "reprocess", "tasks", "run":
+		return ctlCmd(ctx, args[0], args[1:])
+	case "emulate-recording":
+		return emulateRecordingCmd(ctx, args[1:])
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", args[0])

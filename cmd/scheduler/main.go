@@ -15,6 +15,7 @@ import (
 
 	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/logging"
+	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/tasks"
 )
 
@@ -48,7 +49,7 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	if err := queue.Ping(); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
-	table := tasks.Schedule(tasks.Intervals{ProcessMeetings: cfg.Lifecycle.ProcessMeetingsInterval})
+	table := setup.Schedule(cfg)
 	for _, p := range table {
 		log.Info("periodic task", zap.String("task", p.Type), zap.Duration("every", p.Every))
 	}

@@ -64,7 +64,21 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 		Presence:           presence.Reader{Platforms: platforms, Log: log, Concurrency: cfg.Lifecycle.PresenceConcurrency},
 		CalendarForceClose: cfg.Lifecycle.CalendarForceClose, Concurrency: cfg.Lifecycle.PresenceConcurrency}
 	poller := presence.Poller{Store: store.NewSessionStore(db), Platforms: platforms, Log: log, Now: time.Now}
-	mux := tasks.NewMux(tasks.Deps{Platforms: platforms, Meetings: meetings, Processor: proc, Presence: poller, Log: log})
+	lifecycle := meeting.NewService(meeting.Config{Store: meetings, Sessions: store.NewSessionStore(db),
+		Platforms: platforms, Jobs: tasks.Jobs{Q: queue}, Log: log, MeetingDuration: cfg.Lifecycle.MeetingDuration})
+	cal, err := setup.Calendar(cfg, db, lifecycle, setup.CalendarOptions{Log: log})
+	if err != nil {
+		return err
+	}
+	recordings, sqsPoller, closeRecordings, err := recordingDeps(ctx, cfg, db, platforms, queue, redisOpt, log)
+	if err != nil {
+		return err
+	}
+	defer closeRecordings()
+	mux := tasks.NewMux(tasks.Deps{Platforms: platforms, Meetings: meetings, Processor: proc, Presence: poller, Log: log,
+		Calendar: cal, Queue: queue, Recordings: recordings, SQS: sqsPoller,
+		Webhooks:      setup.Webhooks(db, platforms, queue, recordings, log),
+		WebhookHealth: setup.WebhookHealth(platforms, log)})
 	srv := asynq.NewServer(redisOpt, asynq.Config{
 		Concurrency:     cfg.Worker.Concurrency,
 		Queues:          tasks.Queues(),

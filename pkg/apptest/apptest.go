@@ -30,6 +30,8 @@ import (
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/store/storetest"
 	"github.com/monadical/reflector-go/pkg/tasks"
+	"github.com/monadical/reflector-go/pkg/tasks/taskstest"
+	"github.com/monadical/reflector-go/pkg/webhook"
 )
 
 // Owner is the user the `none` auth backend acts as in tests.
@@ -64,6 +66,12 @@ type App struct {
 	Log       *zap.Logger
 	HTTP      *http.Client
 	authz     string // Authorization header of requests (see TestAuth)
+
+	// Webhooks is the inbox behind the webhook routes; Whereby signs Whereby webhooks for it,
+	// WebhookQueue is its queue (take it Down to fail enqueues).
+	Webhooks     *webhook.Service
+	Whereby      *emulator.Whereby
+	WebhookQueue *taskstest.Flaky
 }
 
 // TestAuth acts as Owner for requests without credentials, like the `none` backend, and as
@@ -117,11 +125,12 @@ func New(t testing.TB, o Options) *App {
 		Platforms: a.Platforms,
 		Jobs:      jobs, Log: a.Log, Now: o.Now})
 	a.Calendar = a.newCalendar(t, o)
+	a.Webhooks = a.newWebhooks(t, o)
 	auth := o.Auth
 	if auth == nil {
 		auth = TestAuth{}
 	}
-	d := httpapi.Deps{Rooms: a.Rooms, Meetings: a.Meetings, Calendar: a.Calendar, Auth: auth, Log: a.Log,
+	d := httpapi.Deps{Rooms: a.Rooms, Meetings: a.Meetings, Calendar: a.Calendar, Webhooks: a.Webhooks, Auth: auth, Log: a.Log,
 		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}}
 	if o.Extra != nil {
 		d.Extra = o.Extra(a)

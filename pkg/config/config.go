@@ -32,6 +32,8 @@ type Config struct {
 	Daily                 DailyConfig
 	Whereby               WherebyConfig
 	WebhookReplayWindow   time.Duration
+	// WebhookHealthInterval paces the check that re-activates FAILED Daily webhooks.
+	WebhookHealthInterval time.Duration
 
 	Lifecycle LifecycleConfig
 	Worker    WorkerConfig
@@ -145,7 +147,8 @@ func Load(getenv func(string) string) (*Config, error) {
 			BucketName:    r.str("WHEREBY_STORAGE_AWS_BUCKET_NAME", ""), BucketRegion: r.str("WHEREBY_STORAGE_AWS_REGION", ""),
 			AccessKeyID: r.str("WHEREBY_STORAGE_AWS_ACCESS_KEY_ID", ""), SecretKey: r.str("WHEREBY_STORAGE_AWS_SECRET_ACCESS_KEY", ""),
 		},
-		WebhookReplayWindow: r.duration("WEBHOOK_REPLAY_WINDOW", 5*time.Minute),
+		WebhookReplayWindow:   r.duration("WEBHOOK_REPLAY_WINDOW", 5*time.Minute),
+		WebhookHealthInterval: r.duration("WEBHOOK_HEALTH_INTERVAL", 5*time.Minute),
 		Lifecycle: LifecycleConfig{
 			MeetingDuration:         r.duration("MEETING_DURATION", 8*time.Hour),
 			IntentTTL:               r.duration("JOIN_INTENT_TTL", 30*time.Second),
@@ -204,6 +207,7 @@ func (c *Config) validate(r *reader) {
 	if c.Lifecycle.IntentTTL <= 0 || c.Lifecycle.PresenceLag <= 0 || c.Lifecycle.ProcessMeetingsInterval <= 0 {
 		r.fail("JOIN_INTENT_TTL/PRESENCE_LAG_WINDOW/PROCESS_MEETINGS_INTERVAL", "must be positive")
 	}
+	c.Recording.validate(r)
 }
 
 // Redacted lists the settings for the start-up log, secrets masked.
@@ -215,6 +219,7 @@ func (c *Config) Redacted() map[string]any {
 		"whereby_api_url": c.Whereby.APIURL, "whereby_api_key": mask(c.Whereby.APIKey),
 		"whereby_webhook_secret": mask(c.Whereby.WebhookSecret), "ui_base_url": c.UIBaseURL,
 		"process_meetings_interval": c.Lifecycle.ProcessMeetingsInterval.String(),
+		"recording":                 c.Recording.redacted(),
 	}
 }
 

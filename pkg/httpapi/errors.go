@@ -10,6 +10,7 @@ import (
 
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/room"
+	"github.com/monadical/reflector-go/pkg/webhook"
 )
 
 // detail is the error body of every failure, as the original's FastAPI answers.
@@ -59,6 +60,8 @@ var sentinel = []struct { //nolint:gochecknoglobals // constant table
 	{meeting.ErrBadConnectionID, http.StatusUnprocessableEntity},
 	{meeting.ErrProviderFailed, http.StatusServiceUnavailable},
 	{meeting.ErrCreateInProgress, http.StatusServiceUnavailable},
+	{webhook.ErrBadSignature, http.StatusUnauthorized},
+	{webhook.ErrMalformed, http.StatusBadRequest},
 }
 
 // errorHandler writes every error as {"detail": ...}; a 5xx is logged with the request id and

@@ -56,6 +56,10 @@ func operation(r Route) map[string]any {
 			map[string]any{"name": "page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "default": 1}},
 			map[string]any{"name": "size", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 100, "default": 50}})
 	}
+	if r.OperationID == "v1_rooms_list_upcoming_meetings" {
+		params = append(params, map[string]any{"name": "minutes_ahead", "in": "query",
+			"schema": map[string]any{"type": "integer", "minimum": 0, "maximum": maxMinutesAhead, "default": 120}})
+	}
 	if params != nil {
 		op["parameters"] = params
 	}

@@ -10,6 +10,9 @@ import (
 const (
 	AuthOptional = iota // anonymous callers allowed (the original's current_user_optional)
 	AuthRequired        // 401 "Not authenticated" for anonymous callers
+	// AuthSignature: no user; the handler verifies a provider signature and the auth
+	// middleware ignores any Authorization header (provider webhooks).
+	AuthSignature
 )
 
 // Route is one served operation; the table drives both echo and /openapi.json.
@@ -34,11 +37,17 @@ func (s *server) routes() []Route {
 		{http.MethodDelete, "/v1/rooms/:room_id", "v1_rooms_delete", "Delete a room", AuthRequired, "", "Status", s.deleteRoom},
 		{http.MethodPost, "/v1/rooms/:room_name/meeting", "v1_rooms_create_meeting", "Get or create the room's meeting", AuthOptional, "CreateRoomMeeting", "Meeting", s.createMeeting},
 		{http.MethodGet, "/v1/rooms/:room_name/meetings/active", "v1_rooms_list_active_meetings", "List the room's active meetings", AuthOptional, "", "MeetingList", s.activeMeetings},
+		{http.MethodPost, "/v1/rooms/:room_name/ics/sync", "v1_rooms_sync_ics", "Sync the room's ICS feed now (owner only)", AuthOptional, "", "ICSSyncResult", s.syncICS},
+		{http.MethodGet, "/v1/rooms/:room_name/ics/status", "v1_rooms_ics_status", "The room's ICS sync status (owner only)", AuthOptional, "", "ICSStatus", s.icsStatus},
+		{http.MethodGet, "/v1/rooms/:room_name/meetings", "v1_rooms_list_meetings", "List the room's calendar events", AuthOptional, "", "CalendarEventList", s.calendarEvents},
+		{http.MethodGet, "/v1/rooms/:room_name/meetings/upcoming", "v1_rooms_list_upcoming_meetings", "List the room's calendar events starting soon", AuthOptional, "", "CalendarEventList", s.upcomingEvents},
 		{http.MethodGet, "/v1/rooms/:room_name/meetings/:meeting_id", "v1_rooms_get_meeting", "Get a meeting of the room", AuthOptional, "", "Meeting", s.getMeeting},
 		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/join", "v1_rooms_join_meeting", "Join a meeting of the room", AuthOptional, "JoinMeeting", "Meeting", s.joinMeeting},
 		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/joining", "v1_rooms_joining_meeting", "Refresh the caller's join intent during the handshake", AuthOptional, "JoiningMeeting", "Status", s.joining},
 		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/joined", "v1_rooms_joined_meeting", "Mark the caller's connection as in the call", AuthOptional, "JoinedMeeting", "Status", s.joined},
 		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/leave", "v1_rooms_leave_meeting", "Leave the meeting (sendBeacon)", AuthOptional, "LeaveMeeting", "Status", s.leave},
 		{http.MethodPost, "/v1/meetings/:meeting_id/consent", "v1_meeting_audio_consent", "Record recording consent", AuthOptional, "MeetingConsentRequest", "ConsentResult", s.meetingConsent},
+		{http.MethodPost, "/v1/daily/webhook", "v1_webhook", "Receive a Daily webhook (signed)", AuthSignature, "", "Status", s.dailyWebhook},
+		{http.MethodPost, "/v1/whereby", "v1_whereby_webhook", "Receive a Whereby webhook (signed)", AuthSignature, "", "Status", s.wherebyWebhook},
 	}
 }

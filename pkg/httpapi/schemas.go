@@ -45,5 +45,15 @@ func schemas() map[string]any {
 		"ErrorDetail":           obj("detail:string"),
 		"HTTPValidationError":   obj("detail:[]#ValidationError"),
 		"ValidationError":       obj("loc:[]string", "msg:string", "type:string"),
+		"CalendarEventAttendee": obj("email:string?", "name:string?", "status:string?", "role:string?"),
+		"CalendarEventList":     map[string]any{"type": "array", "items": ref("CalendarEventResponse")},
+		"CalendarEventResponse": obj("id:string", "room_id:string", "ics_uid:string", "title:string?",
+			"description:string?", "start_time:string", "end_time:string", "attendees:[]#CalendarEventAttendee?",
+			"location:string?", "last_synced:string", "created_at:string", "updated_at:string"),
+		"ICSStatus": obj("status:enum=enabled|disabled", "last_sync:string?", "next_sync:string?",
+			"last_etag:string?", "events_count:integer"),
+		"ICSSyncResult": obj("status:enum=success|unchanged|error|skipped", "hash:string?", "events_found:integer",
+			"total_events:integer", "events_created:integer", "events_updated:integer", "events_deleted:integer",
+			"error:string?", "reason:string?"),
 	}
 }

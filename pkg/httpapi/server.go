@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"go.uber.org/zap"
 
+	"github.com/monadical/reflector-go/pkg/calendar"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/room"
 )
@@ -18,6 +19,10 @@ import (
 type Deps struct {
 	Rooms    *room.Service
 	Meetings *meeting.Service
+	// Calendar serves the ICS endpoints; without it they answer 503.
+	Calendar *calendar.Service
+	// Webhooks is the provider webhook inbox; without it webhooks answer 401.
+	Webhooks WebhookReceiver
 	Auth     Authenticator
 	Log      *zap.Logger
 	// Ready checks the dependencies /readyz reports on (database, redis), by name.
@@ -38,8 +43,8 @@ func New(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
-	e.Use(middleware.RequestID(), recoverer(d.Log), authMiddleware(d.Auth))
 	routes := append(s.routes(), d.Extra...)
+	e.Use(middleware.RequestID(), recoverer(d.Log), authMiddleware(d.Auth, signedRoutes(routes)))
 	for _, r := range routes {
 		h := r.Handler
 		if r.Auth == AuthRequired {

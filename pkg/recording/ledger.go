@@ -9,9 +9,9 @@ import (
 )
 
 // MissingRecordings is the completeness ledger: meetings that should have produced a
-// recording (recording type not none, and a recording started or at least two participant
-// sessions) that ended more than MissingAfter before now, within MissingLookback, with no
-// recording landed (stored, processing or completed, or a composed video). Each is logged;
+// recording (recording type cloud, since local recordings stay in the browser and never
+// reach our buckets; and a recording started or at least two participant sessions) that
+// ended more than MissingAfter before now, within MissingLookback, with no recording landed (stored, processing or completed, or a composed video). Each is logged;
 // the count is logged once.
 func (s *Service) MissingRecordings(ctx context.Context, now time.Time) ([]MissingRecording, error) {
 	before := now.Add(-s.cfg.MissingAfter)

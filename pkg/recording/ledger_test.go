@@ -31,6 +31,9 @@ func TestMissingRecordings(t *testing.T) {
 	noRec := ended
 	noRec.recordingType = "none"
 	withSessions("type-none", 3, noRec)
+	localRec := ended
+	localRec.recordingType = "local" // recorded in the browser: never reaches our buckets
+	withSessions("type-local", 3, localRec)
 	recent := ended
 	recent.end = now.Add(-10 * time.Minute)
 	withSessions("ended-recently", 2, recent)

@@ -39,7 +39,8 @@ type Store interface {
 	// MeetingSetRecordingStarted notes that a provider started recording the meeting.
 	MeetingSetRecordingStarted(ctx context.Context, meetingID uuid.UUID, at time.Time) error
 	// MeetingsMissingRecording lists the meetings that ended in [endedAfter, endedBefore), should
-	// have been recorded (recording type not none, and a recording started or ≥ 2 sessions) and
+	// have been recorded (cloud recording: not none, nor local, which never reaches our buckets;
+	// and a recording started or ≥ 2 sessions) and
 	// have no recording that is stored, processing or completed, nor a composed video.
 	MeetingsMissingRecording(ctx context.Context, endedAfter, endedBefore time.Time) ([]MissingRecording, error)
 	// MeetingConsentDenied reports whether any participant refused consent.

@@ -100,6 +100,9 @@ func (p Patch) apply(r Room, platforms []string) (Room, error) {
 	setIf(&r.SkipConsent, p.SkipConsent)
 	setIf(&r.GracePeriodMinutes, p.GracePeriodMinutes)
 	if p.ICSURL.Set {
+		if next := nonEmpty(p.ICSURL.V); deref(next) != deref(r.ICSURL) {
+			r.ICSLastSync, r.ICSLastEtag = nil, nil // the store resets the old feed's state too
+		}
 		r.ICSURL = nonEmpty(p.ICSURL.V)
 	}
 	if p.WebhookURL.Set || p.WebhookSecret.Set {

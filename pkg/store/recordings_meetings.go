@@ -67,7 +67,7 @@ func (s RecordingStore) MeetingsMissingRecording(ctx context.Context, endedAfter
 		SELECT m.*, COALESCE(m.ended_at, m.end_date) AS ended,
 			(SELECT count(*) FROM participant_session ps WHERE ps.meeting_id = m.id) AS sessions
 		FROM meeting m
-		WHERE NOT m.is_active AND m.recording_type <> 'none' AND m.daily_composed_video_s3_key IS NULL
+		WHERE NOT m.is_active AND m.recording_type NOT IN ('none', 'local') AND m.daily_composed_video_s3_key IS NULL
 			AND COALESCE(m.ended_at, m.end_date) >= $1 AND COALESCE(m.ended_at, m.end_date) < $2)
 	SELECT c.id AS meeting_id, c.room_id, c.platform, c.room_name, c.ended AS ended_at, c.sessions,
 		c.recording_started_at IS NOT NULL AS recording_started,

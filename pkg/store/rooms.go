@@ -63,9 +63,11 @@ func (s RoomStore) RoomsVisible(ctx context.Context, userID string, limit, offse
 	return out, total, err
 }
 
-// RoomUpdate writes every setting of r.
+// RoomUpdate writes every setting of r. A new ics_url forgets what was known of the old feed
+// (validators, content hash, last sync), so the new one is fetched in full on the next tick.
 func (s RoomStore) RoomUpdate(ctx context.Context, r room.Room) error {
-	res, err := sqlx.NamedExecContext(ctx, s.q, `UPDATE room SET name = :name, zulip_auto_post = :zulip_auto_post,
+	res, err := sqlx.NamedExecContext(ctx, s.q, `UPDATE room SET `+icsURLChangeResets+`,
+		name = :name, zulip_auto_post = :zulip_auto_post,
 		zulip_stream = :zulip_stream, zulip_topic = :zulip_topic, is_locked = :is_locked, room_mode = :room_mode,
 		recording_type = :recording_type, recording_trigger = :recording_trigger, is_shared = :is_shared,
 		webhook_url = :webhook_url, webhook_secret = :webhook_secret, ics_url = :ics_url,
@@ -76,6 +78,14 @@ func (s RoomStore) RoomUpdate(ctx context.Context, r room.Room) error {
 	}
 	return oneRow(res, room.ErrNotFound)
 }
+
+// icsURLChangeResets clears the sync bookkeeping of a room whose ics_url changes (the right
+// hand sides read the row before the update).
+const icsURLChangeResets = `ics_last_etag = CASE WHEN ics_url IS DISTINCT FROM :ics_url THEN NULL ELSE ics_last_etag END,
+		ics_last_modified = CASE WHEN ics_url IS DISTINCT FROM :ics_url THEN NULL ELSE ics_last_modified END,
+		ics_last_hash = CASE WHEN ics_url IS DISTINCT FROM :ics_url THEN NULL ELSE ics_last_hash END,
+		ics_last_applied = CASE WHEN ics_url IS DISTINCT FROM :ics_url THEN NULL ELSE ics_last_applied END,
+		ics_last_sync = CASE WHEN ics_url IS DISTINCT FROM :ics_url THEN NULL ELSE ics_last_sync END`
 
 // RoomDelete deletes a room; its meetings, sessions and events go with it (foreign keys).
 func (s RoomStore) RoomDelete(ctx context.Context, id uuid.UUID) error {

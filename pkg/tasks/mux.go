@@ -12,6 +12,16 @@ type Deps struct {
 	Processor Ticker
 	Presence  Poller
 	Log       *zap.Logger
+	// Calendar, when set, registers the ICS tasks; Queue is where the sync fan-out enqueues.
+	Calendar CalendarSyncer
+	Queue    Enqueuer
+	// Recordings, when set, registers the recording tasks; SQS, when set, the SQS poll.
+	Recordings Recordings
+	SQS        SQSPoller
+	// Webhooks, when set, registers the webhook inbox tasks; WebhookHealth the Daily
+	// webhook health check.
+	Webhooks      WebhookInbox
+	WebhookHealth WebhookHealthChecker
 }
 
 // NewMux registers one handler per task type.
@@ -20,5 +30,8 @@ func NewMux(d Deps) *asynq.ServeMux {
 	mux.Handle(TypeRoomDelete, RoomDeleteHandler{Platforms: d.Platforms, Store: d.Meetings, Log: d.Log})
 	mux.Handle(TypeMeetingsProcess, MeetingsProcessHandler{Processor: d.Processor, Log: d.Log})
 	mux.Handle(TypePresencePoll, PresencePollHandler{Poller: d.Presence})
+	registerCalendar(mux, d)
+	registerRecordings(mux, d)
+	registerWebhooks(mux, d)
 	return mux
 }

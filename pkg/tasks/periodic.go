@@ -17,6 +17,8 @@ type Periodic struct {
 	Queue    string
 	Timeout  time.Duration
 	MaxRetry int
+	// Offset shifts the ticks from multiples of Every (e.g. Every 24h, Offset 5h: 05:00 UTC).
+	Offset time.Duration
 }
 
 // tickTask makes the task of one tick. Its id names the tick, so a second scheduler (or a
@@ -48,7 +50,7 @@ func Run(ctx context.Context, q Enqueuer, table []Periodic, now func() time.Time
 
 func runPeriodic(ctx context.Context, q Enqueuer, p Periodic, now func() time.Time, log *zap.Logger) {
 	for {
-		next := now().Truncate(p.Every).Add(p.Every)
+		next := p.NextTick(now())
 		select {
 		case <-ctx.Done():
 			return
@@ -74,11 +76,24 @@ func EmitTick(ctx context.Context, q Enqueuer, p Periodic, tick time.Time, log *
 // Intervals are the periods of the scheduled jobs.
 type Intervals struct {
 	ProcessMeetings time.Duration
+	// ICSSync (ICS_SYNC_TICK) and ICSCreateUpcoming pace the calendar jobs; zero leaves
+	// the job out of the table.
+	ICSSync           time.Duration
+	ICSCreateUpcoming time.Duration
+	// RecordingSQSPoll (SQS_POLLING_INTERVAL) paces the SQS poll; zero (no queue) leaves it out.
+	// RecordingDailyPoll adds the Daily recordings poll; Recordings the recording sweeps.
+	RecordingSQSPoll   time.Duration
+	RecordingDailyPoll bool
+	Recordings         bool
+	// WebhookSweep paces the re-enqueue of unprocessed webhook rows; WebhookHealth
+	// (WEBHOOK_HEALTH_INTERVAL, zero without Daily) the Daily webhook check. Zero leaves out.
+	WebhookSweep  time.Duration
+	WebhookHealth time.Duration
 }
 
 // Schedule is the periodic table.
 func Schedule(iv Intervals) []Periodic {
-	return []Periodic{
+	return append([]Periodic{
 		{Type: TypeMeetingsProcess, Every: iv.ProcessMeetings, Queue: QueueCritical, Timeout: 2 * time.Minute, MaxRetry: 0},
-	}
+	}, append(append(calendarPeriodic(iv), recordingPeriodic(iv)...), webhookPeriodic(iv)...)...)
 }

@@ -1,0 +1,1 @@
+ALTER TABLE meeting DROP COLUMN IF EXISTS num_clients_event_at;

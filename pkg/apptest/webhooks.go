@@ -1,0 +1,32 @@
+package apptest
+
+import (
+	"testing"
+
+	"github.com/monadical/reflector-go/pkg/platform"
+	"github.com/monadical/reflector-go/pkg/platform/emulator"
+	"github.com/monadical/reflector-go/pkg/platform/whereby"
+	"github.com/monadical/reflector-go/pkg/store"
+	"github.com/monadical/reflector-go/pkg/tasks"
+	"github.com/monadical/reflector-go/pkg/tasks/taskstest"
+	"github.com/monadical/reflector-go/pkg/webhook"
+)
+
+// newWebhooks builds the webhook inbox behind the API's webhook routes: Daily verified by the
+// app's Daily client, Whereby by a Whereby client holding the Whereby emulator's secret. Its
+// queue goes through a.WebhookQueue, which tests can take down.
+func (a *App) newWebhooks(t testing.TB, o Options) *webhook.Service {
+	t.Helper()
+	a.Whereby = emulator.NewWhereby(emulator.WherebyOptions{APIKey: "test-key", Now: o.Now})
+	dailyClient, err := a.Platforms.Get(platform.Daily)
+	if err != nil {
+		t.Fatalf("apptest: %v", err)
+	}
+	verifiers := platform.NewRegistry(dailyClient, whereby.New(whereby.Config{APIKey: "test-key",
+		WebhookSecret: a.Whereby.WebhookSecret(), Now: o.Now}))
+	a.WebhookQueue = &taskstest.Flaky{Q: a.Queue}
+	st := store.NewBatchedWebhookStore(a.DB, 4)
+	t.Cleanup(st.Close)
+	return webhook.NewService(webhook.Config{Store: st, Jobs: tasks.Jobs{Q: a.WebhookQueue},
+		Platforms: verifiers, Log: a.Log, Now: o.Now})
+}

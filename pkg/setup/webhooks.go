@@ -1,0 +1,56 @@
+package setup
+
+import (
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/config"
+	"github.com/monadical/reflector-go/pkg/platform"
+	"github.com/monadical/reflector-go/pkg/store"
+	"github.com/monadical/reflector-go/pkg/tasks"
+	"github.com/monadical/reflector-go/pkg/webhook"
+)
+
+// WebhookSweepEvery paces the periodic re-enqueue of unprocessed webhook rows.
+const WebhookSweepEvery = time.Minute
+
+// Webhooks builds the webhook inbox: the api receives with it, the worker processes with it.
+// recordings (nil when recording ingestion is off) receives Daily's recording events when it
+// implements webhook.Recordings.
+func Webhooks(db *sqlx.DB, platforms *platform.Registry, queue tasks.Enqueuer, recordings tasks.Recordings, log *zap.Logger) *webhook.Service {
+	rec, _ := recordings.(webhook.Recordings)
+	return webhook.NewService(webhook.Config{Store: store.NewWebhookStore(db), Jobs: tasks.Jobs{Q: queue},
+		Platforms: platforms, Recordings: rec, Log: log.Named("webhook"), Now: time.Now})
+}
+
+// WebhookReceiver builds the api's inbox: as Webhooks, with inserts grouped across
+// concurrent deliveries (store.BatchedWebhookStore). The returned func stops the flushers;
+// call it after the HTTP server has drained.
+func WebhookReceiver(db *sqlx.DB, platforms *platform.Registry, queue tasks.Enqueuer, log *zap.Logger) (*webhook.Service, func()) {
+	st := store.NewBatchedWebhookStore(db, webhookFlushers)
+	return webhook.NewService(webhook.Config{Store: st, Jobs: tasks.Jobs{Q: queue}, Platforms: platforms,
+		Log: log.Named("webhook"), Now: time.Now}), st.Close
+}
+
+// webhookFlushers is the number of grouped inbox inserts in flight at once.
+const webhookFlushers = 4
+
+// WebhookHealth builds the Daily webhook check; its Daily is nil (a no-op) without Daily.
+func WebhookHealth(platforms *platform.Registry, log *zap.Logger) *webhook.Health {
+	h := &webhook.Health{Log: log.Named("webhook")}
+	if c, err := platforms.Get(platform.Daily); err == nil {
+		h.Daily, _ = c.(webhook.DailyWebhooks)
+	}
+	return h
+}
+
+// WebhookIntervals adds the webhook jobs to the periodic table: the inbox sweep always, the
+// Daily webhook health check when Daily is configured (WEBHOOK_HEALTH_INTERVAL; 0 turns it off).
+func WebhookIntervals(cfg *config.Config, iv *tasks.Intervals) {
+	iv.WebhookSweep = WebhookSweepEvery
+	if cfg.Daily.APIKey != "" {
+		iv.WebhookHealth = cfg.WebhookHealthInterval
+	}
+}

@@ -1,0 +1,159 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/platform"
+	"github.com/monadical/reflector-go/pkg/platform/daily"
+	"github.com/monadical/reflector-go/pkg/platform/whereby"
+	"github.com/monadical/reflector-go/pkg/recording"
+)
+
+// effect is what processing one event does. outside runs first, outside any transaction
+// (queueing a poll, handing a recording over: each idempotent on its own) and may return a
+// note; inTx runs in the transaction that marks the row processed, so a database effect
+// happens exactly once.
+type effect struct {
+	outside func(ctx context.Context) (note string, err error)
+	inTx    func(ctx context.Context, tx Store) error
+	note    string // kept as last_error on success: why the event had no effect
+}
+
+// Process applies one stored event. A processed row is left alone, so a duplicate task, a
+// redelivery or a crash between effect and commit changes nothing. A failure is counted on
+// the row (attempts, last_error) and returned, for the task to retry.
+func (s *Service) Process(ctx context.Context, id int64) error {
+	ev, err := s.cfg.Store.WebhookEventByID(ctx, id)
+	if err != nil {
+		return fmt.Errorf("webhook.Process %d: %w", id, err)
+	}
+	if ev.ProcessedAt != nil {
+		return nil
+	}
+	if err := s.process(ctx, ev); err != nil {
+		if ferr := s.cfg.Store.WebhookEventFailed(ctx, id, err.Error()); ferr != nil {
+			s.cfg.Log.Warn("record webhook failure", zap.Int64("id", id), zap.Error(ferr))
+		}
+		return fmt.Errorf("webhook.Process %d %s %s: %w", id, ev.Provider, ev.Type, err)
+	}
+	return nil
+}
+
+func (s *Service) process(ctx context.Context, ev Event) error {
+	eff, err := s.effectOf(ctx, ev)
+	if err != nil {
+		return err
+	}
+	if eff.outside != nil {
+		note, err := eff.outside(ctx)
+		if err != nil {
+			return err
+		}
+		eff.note = note
+	}
+	return s.cfg.Store.InTx(ctx, func(tx Store) error {
+		row, err := tx.WebhookEventLock(ctx, ev.ID)
+		if err != nil || row.ProcessedAt != nil {
+			return err // a concurrent run finished it first
+		}
+		if eff.inTx != nil {
+			if err := eff.inTx(ctx, tx); err != nil {
+				return err
+			}
+		}
+		var note *string
+		if eff.note != "" {
+			note = &eff.note
+		}
+		return tx.WebhookEventDone(ctx, ev.ID, s.cfg.Now().UTC(), note)
+	})
+}
+
+// effectOf decides what an event does. A payload we cannot decode gets no effect and a note:
+// retrying cannot fix it.
+func (s *Service) effectOf(ctx context.Context, ev Event) (effect, error) {
+	switch ev.Provider {
+	case platform.Daily:
+		de, err := daily.ParseEvent(ev.Body)
+		if err != nil {
+			return effect{note: err.Error()}, nil
+		}
+		return s.dailyEffect(ctx, de)
+	case platform.Whereby:
+		we, err := whereby.ParseEvent(ev.Body)
+		if err != nil {
+			return effect{note: err.Error()}, nil
+		}
+		return s.wherebyEffect(ctx, ev, we)
+	}
+	return effect{note: "unknown provider"}, nil
+}
+
+func (s *Service) dailyEffect(ctx context.Context, ev daily.Event) (effect, error) {
+	switch p := ev.Payload.(type) {
+	case *daily.ParticipantPayload:
+		return s.pollMeeting(ctx, p.Room)
+	case *daily.RecordingReadyPayload:
+		return s.recordingReady(p), nil
+	case *daily.RecordingStartedPayload:
+		return s.recordingStarted(platform.Daily, p.RoomName, daily.Time(p.StartTS)), nil
+	}
+	return effect{note: "stored only: " + ev.Type}, nil
+}
+
+// pollMeeting queues a presence poll of the meeting in a Daily room: Daily's participant
+// events are hints, presence is read from the provider.
+func (s *Service) pollMeeting(ctx context.Context, roomName string) (effect, error) {
+	if roomName == "" {
+		return effect{note: "participant event without a room name"}, nil
+	}
+	m, err := s.cfg.Store.MeetingByProviderRoom(ctx, platform.Daily, roomName, "")
+	if errors.Is(err, ErrMeetingNotFound) {
+		return effect{note: "no meeting for room " + roomName}, nil
+	}
+	if err != nil {
+		return effect{}, err
+	}
+	return effect{outside: func(ctx context.Context) (string, error) {
+		return "", s.cfg.Jobs.PollPresence(ctx, m.ID, s.cfg.PresencePollDelay)
+	}}, nil
+}
+
+// recordingReady hands a finished Daily recording to the recording ingestion. A permanent
+// failure there (no bucket configured, unknown recording type) is noted, not retried.
+func (s *Service) recordingReady(p *daily.RecordingReadyPayload) effect {
+	if s.cfg.Recordings == nil {
+		return effect{note: "stored only: no recording handler configured"}
+	}
+	ready := recording.DailyReady{Type: p.Type, RecordingID: p.RecordingID, RoomName: p.RoomName,
+		StartTS: int64(p.StartTS), Duration: p.Duration, S3Key: p.S3Key}
+	for _, t := range p.Tracks {
+		ready.Tracks = append(ready.Tracks, recording.DailyTrack{Type: t.Type, S3Key: t.S3Key, Size: t.Size})
+	}
+	return effect{outside: func(ctx context.Context) (string, error) {
+		err := s.cfg.Recordings.HandleDailyReady(ctx, ready)
+		if errors.Is(err, recording.ErrPermanent) {
+			s.cfg.Log.Warn("daily recording not ingested", zap.String("recording_id", p.RecordingID), zap.Error(err))
+			return err.Error(), nil
+		}
+		return "", err
+	}}
+}
+
+// recordingStarted tells the recording ingestion a provider started recording a room.
+func (s *Service) recordingStarted(provider, roomName string, at time.Time) effect {
+	switch {
+	case s.cfg.Recordings == nil:
+		return effect{note: "stored only: no recording handler configured"}
+	case roomName == "":
+		return effect{note: "recording event without a room name"}
+	}
+	return effect{outside: func(ctx context.Context) (string, error) {
+		return "", s.cfg.Recordings.RecordingStarted(ctx, provider, roomName, at)
+	}}
+}

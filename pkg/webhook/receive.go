@@ -1,0 +1,141 @@
+package webhook
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/platform"
+	"github.com/monadical/reflector-go/pkg/platform/daily"
+	"github.com/monadical/reflector-go/pkg/platform/whereby"
+)
+
+// Ack is the outcome of one accepted delivery. Every accepted delivery is answered 200 with
+// {"status":"ok"}, whatever it holds: a provider that sees errors disables the endpoint.
+type Ack struct {
+	ID        int64  // inbox row id; 0 for a handshake or a duplicate
+	Handshake bool   // Daily's {"test":"test"} check, not stored
+	Duplicate bool   // (provider, event id) was already in the inbox
+	Queued    bool   // the processing task was enqueued (else the sweep will)
+	Type      string // event type
+}
+
+// keptHeaders are the request headers stored with an event, by provider.
+func keptHeaders(provider string) []string {
+	switch provider {
+	case platform.Daily:
+		return []string{daily.HeaderSignature, daily.HeaderTimestamp, "Content-Type", "User-Agent"}
+	case platform.Whereby:
+		return []string{whereby.HeaderSignature, "Content-Type", "User-Agent"}
+	}
+	return []string{"Content-Type", "User-Agent"}
+}
+
+// Receive verifies a delivery over its raw bytes, stores it once, queues its processing and
+// acknowledges it. Errors: ErrBadSignature (401), ErrMalformed (400), anything else is a
+// storage failure (500, so the provider retries). An enqueue failure after the insert is not
+// an error: the row is durable and the sweep re-enqueues it.
+func (s *Service) Receive(ctx context.Context, provider string, h http.Header, body []byte) (Ack, error) {
+	if err := s.verify(provider, h, body); err != nil {
+		return Ack{}, err
+	}
+	if provider == platform.Daily && daily.IsHandshake(body) {
+		return Ack{Handshake: true}, nil
+	}
+	ev, err := envelope(provider, body)
+	if err != nil {
+		return Ack{}, fmt.Errorf("webhook.Receive %s: %w", provider, err)
+	}
+	ev.ReceivedAt = s.cfg.Now().UTC()
+	ev.Headers = Headers{}
+	for _, k := range keptHeaders(provider) {
+		if v := h.Get(k); v != "" {
+			ev.Headers[k] = v
+		}
+	}
+	id, inserted, err := s.cfg.Store.WebhookEventInsert(ctx, ev)
+	if err != nil {
+		return Ack{}, fmt.Errorf("webhook.Receive %s %s: %w", provider, ev.EventID, err)
+	}
+	ack := Ack{ID: id, Duplicate: !inserted, Type: ev.Type}
+	if !inserted {
+		return ack, nil
+	}
+	if err := s.cfg.Jobs.ProcessWebhook(ctx, id); err != nil {
+		s.cfg.Log.Warn("webhook stored, enqueue failed; the sweep will queue it",
+			zap.String("provider", provider), zap.Int64("id", id), zap.Error(err))
+		return ack, nil
+	}
+	ack.Queued = true
+	return ack, nil
+}
+
+// verify checks the signature with the provider's client. An unknown provider or one without
+// a secret is a bad signature: the request cannot be authenticated.
+func (s *Service) verify(provider string, h http.Header, body []byte) error {
+	c, err := s.cfg.Platforms.Get(provider)
+	if err != nil {
+		return fmt.Errorf("webhook.Receive %s: %v: %w", provider, err, ErrBadSignature)
+	}
+	if err := c.VerifyWebhook(h, body, s.cfg.Now()); err != nil {
+		if !errors.Is(err, platform.ErrBadSignature) {
+			s.cfg.Log.Warn("webhook verification failed unexpectedly", zap.String("provider", provider), zap.Error(err))
+		}
+		return fmt.Errorf("webhook.Receive %s: %v: %w", provider, err, ErrBadSignature)
+	}
+	return nil
+}
+
+// envelope reads the fields the inbox keeps: id, type and provider time. Payloads are decoded
+// only when processed, so a verified event whose payload we cannot read is still stored and
+// acknowledged. A body that is not a JSON object with a type is ErrMalformed.
+func envelope(provider string, body []byte) (Event, error) {
+	var env struct {
+		ID        string          `json:"id"`
+		Type      string          `json:"type"`
+		EventTS   json.RawMessage `json:"event_ts"`  // Daily: float unix seconds
+		CreatedAt json.RawMessage `json:"createdAt"` // Whereby: RFC 3339
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return Event{}, fmt.Errorf("%v: %w", err, ErrMalformed)
+	}
+	if env.Type == "" {
+		return Event{}, fmt.Errorf("no event type: %w", ErrMalformed)
+	}
+	ev := Event{Provider: provider, EventID: env.ID, Type: env.Type, Body: body}
+	switch provider {
+	case platform.Daily:
+		var ts float64
+		if json.Unmarshal(env.EventTS, &ts) == nil && ts > 0 {
+			ev.EventTS = ptr(daily.Time(ts).UTC())
+		}
+	case platform.Whereby:
+		var at time.Time
+		if json.Unmarshal(env.CreatedAt, &at) == nil && !at.IsZero() {
+			ev.EventTS = ptr(at.UTC())
+		}
+	}
+	if ev.EventID == "" {
+		// Without a provider id, identical bodies are the same event.
+		sum := sha256.Sum256(body)
+		ev.EventID = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	return ev, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// eventTime is the provider time of an event, or its receipt time when it carries none.
+func eventTime(ev Event) time.Time {
+	if ev.EventTS != nil {
+		return *ev.EventTS
+	}
+	return ev.ReceivedAt
+}
