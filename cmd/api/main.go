@@ -7,9 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -17,7 +14,6 @@ import (
 
 	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/httpapi"
-	"github.com/monadical/reflector-go/pkg/logging"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/room"
 	"github.com/monadical/reflector-go/pkg/setup"
@@ -25,25 +21,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/tasks"
 )
 
-func main() {
-	cfg, err := config.Load(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "config:", err)
-		os.Exit(2)
-	}
-	log, err := logging.New(cfg.LogLevel, cfg.LogJSON)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "logger:", err)
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, cfg, log); err != nil {
-		log.Error("api stopped", zap.Error(err))
-		_ = log.Sync()
-		os.Exit(1)
-	}
-}
+func main() { setup.Main("api", run) }
 
 func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	log.Info("starting api", zap.Any("config", cfg.Redacted()))

@@ -5,39 +5,17 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
-	"github.com/monadical/reflector-go/pkg/logging"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/tasks"
 )
 
-func main() {
-	cfg, err := config.Load(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "config:", err)
-		os.Exit(2)
-	}
-	log, err := logging.New(cfg.LogLevel, cfg.LogJSON)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "logger:", err)
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, cfg, log); err != nil {
-		log.Error("scheduler stopped", zap.Error(err))
-		_ = log.Sync()
-		os.Exit(1)
-	}
-}
+func main() { setup.Main("scheduler", run) }
 
 func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
