@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 )
 
@@ -18,17 +19,26 @@ type joinedBody struct {
 	UserName     string `json:"user_name"`
 }
 
-func (s *server) joining(c echo.Context) error {
+// connectionRequest reads the meeting id and a body that must name its connection.
+func connectionRequest(c echo.Context) (uuid.UUID, joinedBody, error) {
+	var b joinedBody
 	id, err := pathUUID(c, "meeting_id")
 	if err != nil {
-		return err
+		return id, b, err
 	}
-	var b joinedBody
 	if err := bindJSON(c, &b); err != nil {
-		return err
+		return id, b, err
 	}
 	if b.ConnectionID == "" {
-		return invalidField([]any{"body", "connection_id"}, "Field required", "missing")
+		return id, b, invalidField([]any{"body", "connection_id"}, "Field required", "missing")
+	}
+	return id, b, nil
+}
+
+func (s *server) joining(c echo.Context) error {
+	id, b, err := connectionRequest(c)
+	if err != nil {
+		return err
 	}
 	if err := s.d.Meetings.Joining(c.Request().Context(), c.Param("room_name"), id, caller(c), b.ConnectionID); err != nil {
 		return err
@@ -37,16 +47,9 @@ func (s *server) joining(c echo.Context) error {
 }
 
 func (s *server) joined(c echo.Context) error {
-	id, err := pathUUID(c, "meeting_id")
+	id, b, err := connectionRequest(c)
 	if err != nil {
 		return err
-	}
-	var b joinedBody
-	if err := bindJSON(c, &b); err != nil {
-		return err
-	}
-	if b.ConnectionID == "" {
-		return invalidField([]any{"body", "connection_id"}, "Field required", "missing")
 	}
 	if len(b.SessionID) > 128 || len(b.UserName) > 256 {
 		return invalidField([]any{"body"}, "session_id or user_name too long", "string_too_long")
