@@ -5,11 +5,9 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
-	"github.com/hibiken/asynq"
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
@@ -25,23 +23,15 @@ func main() { setup.Main("api", run) }
 
 func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	log.Info("starting api", zap.Any("config", cfg.Redacted()))
-	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DatabaseConns)
+	conn, err := setup.Connect(ctx, cfg, cfg.DatabaseConns)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
-	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
-	}
-	queue := asynq.NewClient(redisOpt)
-	defer queue.Close()
-	inspector := asynq.NewInspector(redisOpt)
-	defer inspector.Close()
-	platforms, err := setup.Platforms(cfg)
-	if err != nil {
-		return err
-	}
+	defer conn.Close()
+	db := conn.DB
+	queue := conn.Queue
+	inspector := conn.Inspector
+	platforms := conn.Platforms
 	auth, err := authenticator(cfg)
 	if err != nil {
 		return err

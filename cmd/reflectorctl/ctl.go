@@ -41,24 +41,14 @@ func newCtl(ctx context.Context) (*ctl, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, 4)
+	conn, err := setup.Connect(ctx, cfg, 4)
 	if err != nil {
 		return nil, nil, err
 	}
-	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
-	if err != nil {
-		_ = db.Close()
-		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
-	client, inspector := asynq.NewClient(redisOpt), asynq.NewInspector(redisOpt)
-	release := func() { _ = inspector.Close(); _ = client.Close(); _ = db.Close() }
+	release := func() { _ = conn.Close() }
+	db, client, inspector, platforms := conn.DB, conn.Queue, conn.Inspector, conn.Platforms
 	c := &ctl{store: store.NewRecordingStore(db), inspector: inspector, queue: client,
 		table: setup.Schedule(cfg), out: os.Stdout, errw: os.Stderr, now: time.Now, poll: 500 * time.Millisecond}
-	platforms, err := setup.Platforms(cfg)
-	if err != nil {
-		release()
-		return nil, nil, err
-	}
 	rec, err := setup.NewRecording(ctx, cfg, setup.RecordingDeps{DB: db, Platforms: platforms, Queue: client,
 		Inspector: inspector, Log: zap.NewNop(), Now: time.Now})
 	if err != nil {

@@ -10,12 +10,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/hibiken/asynq"
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/setup"
-	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/webhook"
 )
 
@@ -37,22 +35,12 @@ func webhooksCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, 2)
+	conn, err := setup.Connect(ctx, cfg, 2)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
-	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
-	}
-	queue := asynq.NewClient(redisOpt)
-	defer queue.Close()
-	platforms, err := setup.Platforms(cfg)
-	if err != nil {
-		return err
-	}
-	return runWebhooks(ctx, setup.Webhooks(db, platforms, queue, nil, zap.NewNop()), args, os.Stdout)
+	defer conn.Close()
+	return runWebhooks(ctx, setup.Webhooks(conn.DB, conn.Platforms, conn.Queue, nil, zap.NewNop()), args, os.Stdout)
 }
 
 // runWebhooks parses and runs one webhooks subcommand.

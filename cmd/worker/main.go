@@ -22,21 +22,12 @@ func main() { setup.Main("worker", run) }
 
 func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	log.Info("starting worker", zap.Any("config", cfg.Redacted()))
-	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DatabaseConns)
+	conn, err := setup.Connect(ctx, cfg, cfg.DatabaseConns)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
-	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
-	}
-	platforms, err := setup.Platforms(cfg)
-	if err != nil {
-		return err
-	}
-	queue := asynq.NewClient(redisOpt)
-	defer queue.Close()
+	defer conn.Close()
+	db, redisOpt, queue, platforms := conn.DB, conn.Redis, conn.Queue, conn.Platforms
 	meetings := store.NewMeetingStore(db)
 	proc := &meeting.Processor{Store: meetings, Jobs: tasks.Jobs{Q: queue}, Log: log, Now: time.Now,
 		Presence:           presence.Reader{Platforms: platforms, Log: log, Concurrency: cfg.Lifecycle.PresenceConcurrency},

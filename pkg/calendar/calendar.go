@@ -90,7 +90,7 @@ type RoomICS struct {
 	URL           string // "" when unset
 	Enabled       bool
 	FetchInterval time.Duration
-	LastSync      *time.Time // last successful (or unchanged) sync
+	LastSync      *time.Time // last time the feed was applied or the room's sync state changed
 	LastApplied   *time.Time // last time the feed was parsed and applied
 	LastETag      string     // HTTP ETag of the last 200 response
 	LastModified  string     // HTTP Last-Modified of the last 200 response
@@ -102,9 +102,11 @@ type RoomICS struct {
 // configured reports whether the room has a feed to sync.
 func (r RoomICS) configured() bool { return r.Enabled && r.URL != "" }
 
-// due reports whether a scheduled sync of the room should run at now.
-func (r RoomICS) due(now time.Time) bool {
-	return r.LastSync == nil || !now.Before(r.LastSync.Add(r.FetchInterval))
+// current reports whether the room's stored sync state already says what m would write, so
+// that recording m would change nothing: the feed's validators and hash, no error.
+func (r RoomICS) current(m SyncMark) bool {
+	return (r.LastStatus == string(SyncSuccess) || r.LastStatus == string(SyncUnchanged)) && r.LastError == "" &&
+		r.LastETag == m.ETag && r.LastModified == m.LastModified && r.LastHash == m.Hash
 }
 
 // SyncMark is the bookkeeping written after a feed was fetched and applied (or found

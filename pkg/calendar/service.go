@@ -22,8 +22,11 @@ type Config struct {
 	// MeetingGrace how long after its start it still gets one (default 6 min).
 	MeetingLead  time.Duration
 	MeetingGrace time.Duration
-	Logger       *zap.Logger
-	Now          func() time.Time
+	// SyncTick is the period of the scheduler's sync fan-out (ICS_SYNC_TICK, default 60 s):
+	// a room is due at the tick in which a new slot of its fetch interval begins.
+	SyncTick time.Duration
+	Logger   *zap.Logger
+	Now      func() time.Time
 }
 
 // Service syncs room calendars and creates their scheduled meetings.
@@ -65,6 +68,7 @@ func (c Config) withDefaults() Config {
 	def(&c.Lookahead, 24*time.Hour)
 	def(&c.MeetingLead, 7*time.Minute)
 	def(&c.MeetingGrace, 6*time.Minute)
+	def(&c.SyncTick, time.Minute)
 	if c.Logger == nil {
 		c.Logger = zap.NewNop()
 	}

@@ -12,15 +12,18 @@ type Store interface {
 	// InTx runs fn in a transaction with a Store bound to it; nested calls are refused.
 	InTx(ctx context.Context, fn func(tx Store) error) error
 
-	// RoomsICSDue lists the rooms with ICS enabled and a URL whose last sync is older than
-	// their fetch interval at now (or that never synced).
-	RoomsICSDue(ctx context.Context, now time.Time) ([]uuid.UUID, error)
+	// RoomsICSDue lists the rooms with ICS enabled and a URL that are due at the scheduler
+	// tick at tick, of length tickLen: rooms never synced, rooms whose last sync failed, and
+	// rooms for which SlotDue holds. It reads the clock, never a sync time, so a sync that
+	// changes nothing need not write.
+	RoomsICSDue(ctx context.Context, tick time.Time, tickLen time.Duration) ([]uuid.UUID, error)
 	// RoomICS reads a room's calendar settings; ErrRoomNotFound if absent.
 	RoomICS(ctx context.Context, roomID uuid.UUID) (RoomICS, error)
 	// RoomICSLock reads a room's calendar settings and locks the room row until the end of
 	// the transaction; ErrRoomNotFound if absent.
 	RoomICSLock(ctx context.Context, roomID uuid.UUID) (RoomICS, error)
-	// RoomICSSynced records a successful or unchanged sync and clears the last error.
+	// RoomICSSynced records a successful sync, or an unchanged one whose validators or status
+	// changed, and clears the last error.
 	RoomICSSynced(ctx context.Context, roomID uuid.UUID, m SyncMark) error
 	// RoomICSFailed records a failed sync; the last sync time and validators are kept so the
 	// next tick tries again.

@@ -36,10 +36,11 @@ type SyncResult struct {
 	Reason        string     `json:"reason,omitempty"`
 }
 
-// DueRooms lists the rooms whose scheduled sync is due at now; the scheduler enqueues one
-// sync task per room so a slow feed delays no other room.
-func (s *Service) DueRooms(ctx context.Context, now time.Time) ([]uuid.UUID, error) {
-	ids, err := s.store.RoomsICSDue(ctx, now)
+// DueRooms lists the rooms whose scheduled sync is due at the scheduler tick at tick (see
+// SlotDue; rooms never synced or whose last sync failed are due at every tick). The scheduler
+// enqueues one sync task per room so a slow feed delays no other room.
+func (s *Service) DueRooms(ctx context.Context, tick time.Time) ([]uuid.UUID, error) {
+	ids, err := s.store.RoomsICSDue(ctx, tick, s.cfg.SyncTick)
 	if err != nil {
 		return nil, fmt.Errorf("calendar.DueRooms: %w", err)
 	}
@@ -47,9 +48,9 @@ func (s *Service) DueRooms(ctx context.Context, now time.Time) ([]uuid.UUID, err
 }
 
 // SyncRoom fetches the room's feed and brings its calendar events in step with it. A
-// scheduled sync (force false) is skipped when ICS is off or the fetch interval has not
-// elapsed; a manual one (force true) is never throttled and returns ErrNotConfigured when ICS
-// is off. A feed that cannot be fetched or parsed is not a Go error: the result has status
+// scheduled sync (force false) is skipped when ICS is off; whether the room is due was decided
+// by DueRooms, and the task id per room and tick keeps a tick from syncing it twice. A manual
+// sync (force true) is never throttled and returns ErrNotConfigured when ICS is off. A feed that cannot be fetched or parsed is not a Go error: the result has status
 // "error" and the reason, which is also stored on the room; the events are kept.
 func (s *Service) SyncRoom(ctx context.Context, roomID uuid.UUID, force bool) (SyncResult, error) {
 	res, err := s.syncRoom(ctx, roomID, force)
@@ -78,8 +79,6 @@ func (s *Service) syncRoom(ctx context.Context, roomID uuid.UUID, force bool) (S
 		return SyncResult{}, ErrNotConfigured
 	case !room.configured():
 		return SyncResult{Status: SyncSkipped, Reason: "ICS not configured"}, nil
-	case !force && !room.due(now):
-		return SyncResult{Status: SyncSkipped, Reason: "Not time to sync yet"}, nil
 	}
 	refresh := s.refreshDue(room, now)
 	prev := Validators{ETag: room.LastETag, LastModified: room.LastModified}
@@ -88,18 +87,18 @@ func (s *Service) syncRoom(ctx context.Context, roomID uuid.UUID, force bool) (S
 	}
 	feed, err := s.fetcher.Fetch(ctx, room.URL, prev)
 	if err != nil {
-		return s.fail(ctx, room.ID, err)
+		return s.fail(ctx, room, err)
 	}
 	mark := SyncMark{At: now, ETag: feed.ETag, LastModified: feed.LastModified, Hash: contentHash(feed.Body)}
 	if feed.NotModified {
 		mark = SyncMark{At: now, ETag: cmp.Or(feed.ETag, room.LastETag), LastModified: cmp.Or(feed.LastModified, room.LastModified), Hash: room.LastHash}
 	}
 	if !refresh && mark.Hash == room.LastHash {
-		return s.unchanged(ctx, room.ID, mark)
+		return s.unchanged(ctx, room, mark)
 	}
 	res, events, err := s.extract(room, feed.Body, now)
 	if err != nil {
-		return s.fail(ctx, room.ID, err)
+		return s.fail(ctx, room, err)
 	}
 	return s.apply(ctx, room.ID, mark, res, events)
 }
@@ -157,20 +156,30 @@ func (s *Service) apply(ctx context.Context, roomID uuid.UUID, mark SyncMark, re
 	return res, nil
 }
 
-// unchanged records a fetch that brought nothing new: one room update, no event written.
-func (s *Service) unchanged(ctx context.Context, roomID uuid.UUID, mark SyncMark) (SyncResult, error) {
+// unchanged handles a fetch that brought nothing new. No event is written, and the room only
+// when its stored state changes (new validators, an error to clear): an unchanged re-sync of
+// a room in step writes nothing at all.
+func (s *Service) unchanged(ctx context.Context, room RoomICS, mark SyncMark) (SyncResult, error) {
+	res := SyncResult{Status: SyncUnchanged, Hash: mark.Hash}
+	if room.current(mark) {
+		return res, nil
+	}
 	mark.Status = SyncUnchanged
-	if err := s.store.RoomICSSynced(ctx, roomID, mark); err != nil {
+	if err := s.store.RoomICSSynced(ctx, room.ID, mark); err != nil {
 		return SyncResult{}, err
 	}
-	return SyncResult{Status: SyncUnchanged, Hash: mark.Hash}, nil
+	return res, nil
 }
 
-// fail records a feed that could not be fetched or parsed. The last sync time is kept, so
-// the next tick tries again.
-func (s *Service) fail(ctx context.Context, roomID uuid.UUID, cause error) (SyncResult, error) {
+// fail records a feed that could not be fetched or parsed, unless the room already records
+// this very failure. The last sync time and validators are kept; a failed room is due at
+// every tick, so the next tick tries again.
+func (s *Service) fail(ctx context.Context, room RoomICS, cause error) (SyncResult, error) {
 	reason := cause.Error()
-	if err := s.store.RoomICSFailed(ctx, roomID, reason); err != nil {
+	if room.LastStatus == string(SyncError) && room.LastError == reason {
+		return SyncResult{Status: SyncError, Error: reason}, nil
+	}
+	if err := s.store.RoomICSFailed(ctx, room.ID, reason); err != nil {
 		return SyncResult{}, fmt.Errorf("record failure %q: %w", reason, err)
 	}
 	return SyncResult{Status: SyncError, Error: reason}, nil

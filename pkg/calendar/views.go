@@ -26,7 +26,9 @@ type CalendarEventResponse struct {
 }
 
 // ICSStatus is a room's calendar sync state as the API serves it. LastEtag is the content
-// hash of the last feed applied, as in the original.
+// hash of the last feed applied, as in the original. LastSync is the last time the feed was
+// applied or the sync state changed (an unchanged feed writes nothing); NextSync is the
+// room's next slot boundary (NextSlot), reached by the first scheduler tick at or after it.
 type ICSStatus struct {
 	Status      string     `json:"status"` // enabled | disabled
 	LastSync    *time.Time `json:"last_sync"`
@@ -75,7 +77,7 @@ func (s *Service) RoomStatus(ctx context.Context, roomID uuid.UUID) (ICSStatus, 
 		last := room.LastSync.UTC()
 		st.LastSync = &last
 		if room.Enabled {
-			next := last.Add(room.FetchInterval)
+			next := NextSlot(room.ID, room.FetchInterval, s.now())
 			st.NextSync = &next
 		}
 	}

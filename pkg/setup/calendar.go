@@ -47,7 +47,8 @@ func Calendar(cfg *config.Config, db *sqlx.DB, meetings *meeting.Service, o Cale
 			MaxBytes: cfg.Calendar.MaxFeedBytes, AllowPrivate: cfg.Calendar.AllowPrivateIPs})
 	}
 	svc, err := calendar.NewService(calendar.Config{Store: store.NewCalendarStore(db), Fetcher: f,
-		Meetings: CalendarMeetings{Meetings: meetings}, BaseURL: cfg.UIBaseURL, Logger: o.Log, Now: o.Now})
+		Meetings: CalendarMeetings{Meetings: meetings}, BaseURL: cfg.UIBaseURL, SyncTick: cfg.Calendar.SyncTick,
+		Logger: o.Log, Now: o.Now})
 	if err != nil {
 		return nil, fmt.Errorf("setup.Calendar: %w", err)
 	}

@@ -56,13 +56,19 @@ func (r roomICSRow) domain() calendar.RoomICS {
 	}
 }
 
-// RoomsICSDue lists the rooms whose scheduled sync is due at now, never-synced first.
-func (s CalendarStore) RoomsICSDue(ctx context.Context, now time.Time) ([]uuid.UUID, error) {
+// RoomsICSDue lists the rooms due at the scheduler tick at tick, of length tickLen, never-synced
+// first: rooms never synced, rooms whose last sync failed, and rooms for which a new slot of
+// their fetch interval begins within (tick-tickLen, tick], as calendar.SlotDue. It reads no
+// sync time, so that a sync which changes nothing need not write one.
+func (s CalendarStore) RoomsICSDue(ctx context.Context, tick time.Time, tickLen time.Duration) ([]uuid.UUID, error) {
 	var ids []uuid.UUID
-	err := sqlx.SelectContext(ctx, s.q, &ids, `SELECT id FROM room
-		WHERE ics_enabled AND COALESCE(ics_url, '') <> ''
-		AND (ics_last_sync IS NULL OR ics_last_sync + make_interval(secs => ics_fetch_interval) <= $1)
-		ORDER BY ics_last_sync NULLS FIRST, id`, now)
+	err := sqlx.SelectContext(ctx, s.q, &ids, `SELECT r.id FROM room r
+		CROSS JOIN LATERAL (SELECT r.ics_fetch_interval::numeric AS iv,
+			('x' || right(r.id::text, 8))::bit(32)::bigint % r.ics_fetch_interval AS phase) slot
+		WHERE r.ics_enabled AND COALESCE(r.ics_url, '') <> ''
+		AND (r.ics_last_sync IS NULL OR r.ics_last_status = 'error'
+			OR floor(($1::bigint - slot.phase) / slot.iv) <> floor(($1::bigint - $2::bigint - slot.phase) / slot.iv))
+		ORDER BY r.ics_last_sync NULLS FIRST, r.id`, tick.Unix(), max(int64(tickLen/time.Second), 1))
 	if err != nil {
 		return nil, fmt.Errorf("rooms ics due: %w", err)
 	}
@@ -91,7 +97,7 @@ func (s CalendarStore) roomICS(ctx context.Context, q string, roomID uuid.UUID) 
 	return row.domain(), nil
 }
 
-// RoomICSSynced records a successful or unchanged sync.
+// RoomICSSynced records a successful sync, or an unchanged one that changed the room's state.
 func (s CalendarStore) RoomICSSynced(ctx context.Context, roomID uuid.UUID, m calendar.SyncMark) error {
 	res, err := s.q.ExecContext(ctx, `UPDATE room SET ics_last_sync = $2, ics_last_etag = NULLIF($3, ''),
 		ics_last_modified = NULLIF($4, ''), ics_last_hash = NULLIF($5, ''), ics_last_status = $6,

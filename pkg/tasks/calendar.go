@@ -32,7 +32,7 @@ const ICSCreateUpcomingEvery = 30 * time.Second
 
 // CalendarSyncer is the part of the calendar service the calendar tasks call.
 type CalendarSyncer interface {
-	DueRooms(ctx context.Context, now time.Time) ([]uuid.UUID, error)
+	DueRooms(ctx context.Context, tick time.Time) ([]uuid.UUID, error)
 	SyncRoom(ctx context.Context, roomID uuid.UUID, force bool) (calendar.SyncResult, error)
 	CreateUpcoming(ctx context.Context) error
 }
@@ -53,12 +53,13 @@ func NewICSSyncRoomTask(p ICSSyncRoomPayload) (*asynq.Task, error) {
 		asynq.Retention(icsRoomRetention), asynq.MaxRetry(2), asynq.Timeout(2*time.Minute), asynq.Queue(QueueDefault))
 }
 
-// ICSSyncDueHandler runs TypeICSSyncDue: one TypeICSSyncRoom task per due room.
+// ICSSyncDueHandler runs TypeICSSyncDue: one TypeICSSyncRoom task per room due at the
+// payload's tick. Due-ness follows from the tick alone, so a retried fan-out lists the same
+// rooms and a late one still queues the rooms of its tick.
 type ICSSyncDueHandler struct {
 	Calendar CalendarSyncer
 	Queue    Enqueuer
 	Log      *zap.Logger
-	Now      func() time.Time
 }
 
 // ProcessTask implements asynq.Handler.
@@ -67,7 +68,7 @@ func (h ICSSyncDueHandler) ProcessTask(ctx context.Context, t *asynq.Task) error
 	if err := decode(t, &p); err != nil {
 		return err
 	}
-	ids, err := h.Calendar.DueRooms(ctx, h.now())
+	ids, err := h.Calendar.DueRooms(ctx, time.Unix(p.Tick, 0)) // due-ness is the tick's, not this run's
 	if err != nil {
 		return fmt.Errorf("%s: %w", TypeICSSyncDue, err)
 	}
@@ -103,13 +104,6 @@ func (h ICSSyncDueHandler) enqueue(ctx context.Context, p ICSSyncRoomPayload) (b
 		return false, fmt.Errorf("enqueue sync of room %s: %w", p.RoomID, err)
 	}
 	return true, nil
-}
-
-func (h ICSSyncDueHandler) now() time.Time {
-	if h.Now == nil {
-		return time.Now()
-	}
-	return h.Now()
 }
 
 // ICSSyncRoomHandler runs TypeICSSyncRoom. A feed that fails is not a task failure: the

@@ -1,0 +1,52 @@
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hibiken/asynq"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/monadical/reflector-go/pkg/config"
+	"github.com/monadical/reflector-go/pkg/platform"
+	"github.com/monadical/reflector-go/pkg/store"
+)
+
+// Conn is what every process connects to: Postgres, Redis (as the asynq client, inspector and
+// options) and the configured providers.
+type Conn struct {
+	DB        *sqlx.DB
+	Redis     asynq.RedisClientOpt
+	Queue     *asynq.Client
+	Inspector *asynq.Inspector
+	Platforms *platform.Registry
+}
+
+// Connect opens every connection with at most dbConns database connections; Close releases
+// them. On error nothing is left open.
+func Connect(ctx context.Context, cfg *config.Config, dbConns int) (*Conn, error) {
+	opt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	redisOpt, ok := opt.(asynq.RedisClientOpt)
+	if !ok {
+		return nil, fmt.Errorf("REDIS_URL: only a single Redis server is supported")
+	}
+	platforms, err := Platforms(cfg)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, dbConns)
+	if err != nil {
+		return nil, err
+	}
+	return &Conn{DB: db, Redis: redisOpt, Queue: asynq.NewClient(redisOpt), Inspector: asynq.NewInspector(redisOpt),
+		Platforms: platforms}, nil
+}
+
+// Close releases every connection.
+func (c *Conn) Close() error {
+	return errors.Join(c.Inspector.Close(), c.Queue.Close(), c.DB.Close())
+}
