@@ -204,6 +204,24 @@ func (b *testBundle) events(t testing.TB) []eventRow {
 	return rows
 }
 
+// roomXmin is the writing transaction of the room row: unchanged when nothing wrote it.
+func (b *testBundle) roomXmin(t testing.TB) string {
+	t.Helper()
+	var x string
+	require.NoError(t, b.db.Get(&x, `SELECT xmin::text FROM room WHERE id = $1`, b.roomID))
+	return x
+}
+
+// dueTick is the first scheduler tick (whole minutes, the default SyncTick) at which the
+// room, synced, is due after after: the tick on or past its next slot boundary.
+func (b *testBundle) dueTick(after time.Time) time.Time {
+	next := calendar.NextSlot(b.roomID, 300*time.Second, after)
+	if tick := next.Truncate(time.Minute); tick.Equal(next) {
+		return tick
+	}
+	return next.Truncate(time.Minute).Add(time.Minute)
+}
+
 func (b *testBundle) meetingIDs(t testing.TB) []uuid.UUID {
 	t.Helper()
 	var ids []uuid.UUID

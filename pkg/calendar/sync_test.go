@@ -48,35 +48,55 @@ func TestSyncAggregatedFeed(t *testing.T) {
 func TestSyncUnchangedFeedWritesNothing(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{fixture: "aggregated.ics", now: "2026-03-02T14:00:00Z"})
+	ctx := context.Background()
 	require.Equal(t, calendar.SyncSuccess, b.sync(t, false).Status)
 	before := b.events(t)
 	require.Len(t, before, 2)
 	requests := b.feed.requests.Load()
 
-	t.Run("a scheduled sync inside the interval is skipped", func(t *testing.T) {
-		res := b.sync(t, false)
-		require.Equal(t, calendar.SyncResult{Status: calendar.SyncSkipped, Reason: "Not time to sync yet"}, res)
-		require.Equal(t, requests, b.feed.requests.Load())
+	t.Run("a synced room is due only at the tick of its slot boundary", func(t *testing.T) {
+		tick := b.dueTick(b.clock.Now())
+		for _, tc := range []struct {
+			tick time.Time
+			due  bool
+		}{
+			{tick.Add(-time.Minute), false}, {tick, true}, {tick.Add(time.Minute), false},
+			{tick.Add(4 * time.Minute), false}, {tick.Add(5 * time.Minute), true},
+		} {
+			ids, err := b.svc.DueRooms(ctx, tc.tick)
+			require.NoError(t, err)
+			require.Equal(t, tc.due, len(ids) == 1, "tick %s (slot boundary %s)", tc.tick, tick)
+		}
+		require.Equal(t, requests, b.feed.requests.Load(), "due-ness costs no request")
 	})
-	t.Run("a manual sync is not throttled; 304 costs one request and no event write", func(t *testing.T) {
+	t.Run("a manual sync is not throttled; 304 with the same validators writes nothing", func(t *testing.T) {
+		room := b.roomXmin(t)
 		b.clock.Set(at("2026-03-02T14:01:00Z"))
 		res := b.sync(t, true)
 		require.Equal(t, calendar.SyncUnchanged, res.Status)
 		require.Equal(t, requests+1, b.feed.requests.Load())
 		require.Equal(t, before, b.events(t), "same rows, same xmin: nothing rewritten")
+		require.Equal(t, room, b.roomXmin(t), "the room row is not written either")
 	})
-	t.Run("a server without validators: same hash, no event write", func(t *testing.T) {
+	t.Run("a server without validators: same hash, no event write, new validators recorded", func(t *testing.T) {
 		_, err := b.db.Exec(`UPDATE room SET ics_last_etag = NULL WHERE id = $1`, b.roomID)
 		require.NoError(t, err)
-		b.clock.Set(at("2026-03-02T14:06:00Z"))
-		ids, err := b.svc.DueRooms(context.Background(), b.clock.Now())
+		room := b.roomXmin(t)
+		b.clock.Set(b.dueTick(at("2026-03-02T14:05:00Z")))
+		ids, err := b.svc.DueRooms(ctx, b.clock.Now())
 		require.NoError(t, err)
 		require.Equal(t, []uuid.UUID{b.roomID}, ids)
 		require.Equal(t, calendar.SyncUnchanged, b.sync(t, false).Status)
 		require.Equal(t, before, b.events(t))
+		require.NotEqual(t, room, b.roomXmin(t), "the ETag now served is recorded")
 		status, lastErr := b.roomStatus(t)
 		require.Equal(t, "unchanged", status)
 		require.Empty(t, lastErr)
+
+		room = b.roomXmin(t)
+		b.clock.Set(b.clock.Now().Add(5 * time.Minute)) // the next slot
+		require.Equal(t, calendar.SyncUnchanged, b.sync(t, false).Status)
+		require.Equal(t, room, b.roomXmin(t), "then a 304 with the same validators writes nothing")
 	})
 	t.Run("once the window has slid, the unchanged feed is applied again", func(t *testing.T) {
 		b.clock.Set(at("2026-03-02T19:00:00Z")) // 5 h later: past a fifth of the 24 h lookahead

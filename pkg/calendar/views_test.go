@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -24,7 +25,9 @@ func TestRoomViews(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "enabled", st.Status)
 	require.True(t, at("2026-03-02T12:00:00Z").Equal(*st.LastSync))
-	require.True(t, at("2026-03-02T12:05:00Z").Equal(*st.NextSync), "last sync + 300 s")
+	require.True(t, calendar.NextSlot(b.roomID, 300*time.Second, b.clock.Now()).Equal(*st.NextSync), "the next slot boundary")
+	require.True(t, st.NextSync.After(b.clock.Now()) && !st.NextSync.After(b.clock.Now().Add(300*time.Second)),
+		"within one fetch interval")
 	require.Equal(t, res.Hash, *st.LastEtag)
 	require.Equal(t, 2, st.EventsCount)
 
@@ -76,9 +79,9 @@ func TestRoomViews(t *testing.T) {
 		require.Nil(t, st.NextSync)
 	})
 	t.Run("the sync result serialises as ICSSyncResult", func(t *testing.T) {
-		body, err := json.Marshal(calendar.SyncResult{Status: calendar.SyncSkipped, Reason: "Not time to sync yet"})
+		body, err := json.Marshal(calendar.SyncResult{Status: calendar.SyncSkipped, Reason: "ICS not configured"})
 		require.NoError(t, err)
 		require.JSONEq(t, `{"status":"skipped","events_found":0,"total_events":0,"events_created":0,
-			"events_updated":0,"events_deleted":0,"reason":"Not time to sync yet"}`, string(body))
+			"events_updated":0,"events_deleted":0,"reason":"ICS not configured"}`, string(body))
 	})
 }

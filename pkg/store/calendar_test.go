@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -16,9 +17,15 @@ import (
 
 func calendarRoom(t *testing.T, db *sqlx.DB, name string, enabled bool, url *string, lastSync *time.Time) uuid.UUID {
 	t.Helper()
+	return slotRoom(t, db, name, enabled, url, lastSync, 300, nil)
+}
+
+// slotRoom inserts a room with the given fetch interval (seconds) and last status.
+func slotRoom(t *testing.T, db *sqlx.DB, name string, enabled bool, url *string, lastSync *time.Time, interval int, status *string) uuid.UUID {
+	t.Helper()
 	id := uuid.New()
-	_, err := db.Exec(`INSERT INTO room (id, name, user_id, platform, ics_url, ics_enabled, ics_fetch_interval, ics_last_sync)
-		VALUES ($1, $2, 'owner', 'daily', $3, $4, 300, $5)`, id, name, url, enabled, lastSync)
+	_, err := db.Exec(`INSERT INTO room (id, name, user_id, platform, ics_url, ics_enabled, ics_fetch_interval, ics_last_sync, ics_last_status)
+		VALUES ($1, $2, 'owner', 'daily', $3, $4, $5, $6, $7)`, id, name, url, enabled, interval, lastSync, status)
 	require.NoError(t, err)
 	return id
 }
@@ -31,16 +38,35 @@ func TestCalendarStoreRooms(t *testing.T) {
 	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 	url := "https://calendar.example.com/feed.ics"
 	ago := func(d time.Duration) *time.Time { t := now.Add(-d); return &t }
+	failed := "error"
 
 	never := calendarRoom(t, db, "never", true, &url, nil)
-	due := calendarRoom(t, db, "due", true, &url, ago(300*time.Second))
-	calendarRoom(t, db, "recent", true, &url, ago(299*time.Second))
+	retry := slotRoom(t, db, "failed", true, &url, ago(time.Second), 300, &failed)
+	synced := calendarRoom(t, db, "synced", true, &url, ago(time.Second))
 	calendarRoom(t, db, "disabled", false, &url, nil)
 	calendarRoom(t, db, "no-url", true, nil, nil)
+	due := calendar.NextSlot(synced, 300*time.Second, now) // the synced room's next slot boundary
+	tick := due.Truncate(time.Minute).Add(time.Minute)     // the first tick past it...
+	if due.Truncate(time.Minute).Equal(due) {
+		tick = due // ...or the tick on it
+	}
 
-	ids, err := s.RoomsICSDue(ctx, now)
-	require.NoError(t, err)
-	require.Equal(t, []uuid.UUID{never, due}, ids, "never synced first; the interval is inclusive")
+	for _, tc := range []struct {
+		name string
+		tick time.Time
+		want []uuid.UUID
+	}{
+		{"never synced and failed rooms are due at every tick", tick.Add(-time.Minute), []uuid.UUID{never, retry}},
+		{"a synced room is due at the tick of its slot boundary", tick, []uuid.UUID{never, retry, synced}},
+		{"and not at the next tick", tick.Add(time.Minute), []uuid.UUID{never, retry}},
+		{"nor one interval minus a tick later", tick.Add(4 * time.Minute), []uuid.UUID{never, retry}},
+		{"but one interval later", tick.Add(5 * time.Minute), []uuid.UUID{never, retry, synced}},
+	} {
+		ids, err := s.RoomsICSDue(ctx, tc.tick, time.Minute)
+		require.NoError(t, err)
+		require.ElementsMatch(t, tc.want, ids, tc.name)
+		require.Equal(t, never, ids[0], "never synced first")
+	}
 
 	t.Run("sync bookkeeping", func(t *testing.T) {
 		mark := calendar.SyncMark{At: now, ETag: `"e1"`, LastModified: "Mon, 02 Mar 2026 10:00:00 GMT",
@@ -75,13 +101,59 @@ func TestCalendarStoreRooms(t *testing.T) {
 	})
 	t.Run("nested transactions are refused", func(t *testing.T) {
 		err := s.InTx(ctx, func(tx calendar.Store) error {
-			if _, err := tx.RoomICSLock(ctx, due); err != nil {
+			if _, err := tx.RoomICSLock(ctx, synced); err != nil {
 				return err
 			}
 			return tx.InTx(ctx, func(calendar.Store) error { return nil })
 		})
 		require.ErrorIs(t, err, store.ErrNestedTx)
 	})
+}
+
+// TestRoomsICSDueAgreesWithSlotDue: the SQL of RoomsICSDue and calendar.SlotDue (which
+// NextSlot, the status's next_sync, follows) pick the same rooms at every tick, for intervals
+// that are and are not multiples of the tick, and each room is due once per slot.
+func TestRoomsICSDueAgreesWithSlotDue(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	s := store.NewCalendarStore(db)
+	ctx := context.Background()
+	url := "https://calendar.example.com/feed.ics"
+	synced := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	intervals := map[uuid.UUID]time.Duration{}
+	for i := range 60 {
+		iv := []int{60, 300, 301, 900, 3600, 7}[i%6]
+		id := slotRoom(t, db, fmt.Sprintf("room-%d", i), true, &url, &synced, iv, nil)
+		intervals[id] = time.Duration(iv) * time.Second
+	}
+	const tickLen = time.Minute
+	start := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	dueCount := map[uuid.UUID]int{}
+	for i := range 60 { // one hour of ticks
+		tick := start.Add(time.Duration(i) * tickLen)
+		ids, err := s.RoomsICSDue(ctx, tick, tickLen)
+		require.NoError(t, err)
+		var want []uuid.UUID
+		for id, iv := range intervals {
+			d := calendar.SlotDue(id, iv, tick, tickLen)
+			require.Equal(t, d, !calendar.NextSlot(id, iv, tick.Add(-tickLen)).After(tick), "NextSlot agrees with SlotDue")
+			if d {
+				want = append(want, id)
+				dueCount[id]++
+			}
+		}
+		require.ElementsMatch(t, want, ids, "tick %s", tick)
+	}
+	for id, iv := range intervals {
+		switch {
+		case iv <= tickLen:
+			require.Equal(t, 60, dueCount[id], "an interval within a tick: due at every tick")
+		case iv == time.Hour:
+			require.Equal(t, 1, dueCount[id], "once per slot")
+		case iv == 5*time.Minute:
+			require.Equal(t, 12, dueCount[id], "once per slot")
+		}
+	}
 }
 
 func TestCalendarStoreEvents(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/apptest"
+	"github.com/monadical/reflector-go/pkg/calendar"
 	"github.com/monadical/reflector-go/pkg/room"
 	"github.com/monadical/reflector-go/pkg/tasks"
 	"github.com/monadical/reflector-go/pkg/tasks/taskstest"
@@ -51,9 +52,16 @@ func queuedRooms(t *testing.T, a *apptest.App) map[uuid.UUID]int {
 	return out
 }
 
+// dueTick is the first tick (whole minutes) at or after the room's next slot boundary after
+// after, for the default 300 s fetch interval: the tick at which the synced room is due.
+func dueTick(id uuid.UUID, after time.Time) int64 {
+	next := calendar.NextSlot(id, 300*time.Second, after).Unix()
+	return (next + 59) / 60 * 60
+}
+
 // TestICSSyncDueFansOut: the periodic sync queues one task per due room, named by room and
-// tick, so running the same tick twice queues nothing more; rooms without a calendar or synced
-// within their interval are left alone.
+// tick, so running the same tick twice queues nothing more; rooms without a calendar are left
+// alone, and a synced room is queued only at the tick of its slot boundary.
 func TestICSSyncDueFansOut(t *testing.T) {
 	t.Parallel()
 	b := setupICS(t)
@@ -65,17 +73,23 @@ func TestICSSyncDueFansOut(t *testing.T) {
 	require.NoError(t, err)
 	b.app.CreateRoom(t, "no-calendar")
 	b.app.CreateRoom(t, "disabled", func(in *room.Input) { u := b.feed.URL; in.ICSURL = &u })
+	slot := dueTick(fresh.ID, time.Unix(1_800_000_000, 0)) // fresh's due tick
+	tick := slot + 60                                      // a tick inside fresh's slot
 
-	require.NoError(t, b.mux.ProcessTask(ctx, tickTask(tasks.TypeICSSyncDue, 1_800_000_000)))
+	require.NoError(t, b.mux.ProcessTask(ctx, tickTask(tasks.TypeICSSyncDue, tick)))
 	require.Equal(t, map[uuid.UUID]int{due1.ID: 1, due2.ID: 1}, queuedRooms(t, b.app))
 
 	t.Run("the same tick again queues nothing more", func(t *testing.T) {
-		require.NoError(t, b.mux.ProcessTask(ctx, tickTask(tasks.TypeICSSyncDue, 1_800_000_000)))
+		require.NoError(t, b.mux.ProcessTask(ctx, tickTask(tasks.TypeICSSyncDue, tick)))
 		require.Equal(t, map[uuid.UUID]int{due1.ID: 1, due2.ID: 1}, queuedRooms(t, b.app))
 	})
 	t.Run("the next tick queues the rooms still due", func(t *testing.T) {
-		require.NoError(t, b.mux.ProcessTask(ctx, tickTask(tasks.TypeICSSyncDue, 1_800_000_060)))
+		require.NoError(t, b.mux.ProcessTask(ctx, tickTask(tasks.TypeICSSyncDue, tick+60)))
 		require.Equal(t, map[uuid.UUID]int{due1.ID: 2, due2.ID: 2}, queuedRooms(t, b.app))
+	})
+	t.Run("the tick of a new slot queues the synced room", func(t *testing.T) {
+		require.NoError(t, b.mux.ProcessTask(ctx, tickTask(tasks.TypeICSSyncDue, slot+300)))
+		require.Equal(t, map[uuid.UUID]int{due1.ID: 3, due2.ID: 3, fresh.ID: 1}, queuedRooms(t, b.app))
 	})
 }
 
@@ -106,8 +120,9 @@ func TestICSSyncDueTickEmittedOnce(t *testing.T) {
 	})
 }
 
-// TestICSSyncRoomHandler: the room task syncs the room's feed once it is due, skips it
-// otherwise, and treats a deleted room as done.
+// TestICSSyncRoomHandler: the room task syncs the room's feed whenever it runs (the fan-out
+// decided the room was due), skips a room without a calendar, and treats a deleted room as
+// done.
 func TestICSSyncRoomHandler(t *testing.T) {
 	t.Parallel()
 	b := setupICS(t)
@@ -123,10 +138,19 @@ func TestICSSyncRoomHandler(t *testing.T) {
 	require.Equal(t, 1, b.app.Count(t, "SELECT count(*) FROM calendar_event WHERE room_id = $1", r.ID))
 	require.Equal(t, 1, b.app.Count(t, "SELECT count(*) FROM room WHERE id = $1 AND ics_last_status = 'success'", r.ID))
 
-	t.Run("a room synced within its interval is skipped", func(t *testing.T) {
+	t.Run("a room with its calendar turned off is skipped", func(t *testing.T) {
+		_, err := b.app.DB.Exec(`UPDATE room SET ics_enabled = false WHERE id = $1`, r.ID)
+		require.NoError(t, err)
 		b.feed.Set(apptest.ICS())
 		require.NoError(t, b.mux.ProcessTask(ctx, task(r.ID)))
 		require.Equal(t, 1, b.app.Count(t, "SELECT count(*) FROM calendar_event WHERE room_id = $1 AND NOT is_deleted", r.ID))
+	})
+	t.Run("a synced room is synced again: the fan-out decided it was due", func(t *testing.T) {
+		_, err := b.app.DB.Exec(`UPDATE room SET ics_enabled = true WHERE id = $1`, r.ID)
+		require.NoError(t, err)
+		require.NoError(t, b.mux.ProcessTask(ctx, task(r.ID)))
+		require.Zero(t, b.app.Count(t, "SELECT count(*) FROM calendar_event WHERE room_id = $1 AND NOT is_deleted", r.ID),
+			"the emptied feed was applied")
 	})
 	t.Run("a deleted room is done", func(t *testing.T) {
 		require.NoError(t, b.mux.ProcessTask(ctx, task(uuid.New())))
