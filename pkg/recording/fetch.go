@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"go.uber.org/zap"
@@ -61,7 +62,7 @@ func (d Downloader) fetchOnce(ctx context.Context, sourceURL, bucket, key string
 	}
 	resp, err := d.HTTP.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("GET source: %w", err)
+		return 0, fmt.Errorf("GET source: %w", withoutQuery(err))
 	}
 	defer resp.Body.Close()
 	if err := statusErr(resp.StatusCode); err != nil {
@@ -114,4 +115,18 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// withoutQuery drops the query of the URL an HTTP error names: provider access links carry
+// their signature there, and errors end up in logs and in recording.last_error.
+func withoutQuery(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		u.RawQuery, u.Fragment, u.User = "", "", nil
+		return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
+	}
+	return &url.Error{Op: ue.Op, URL: "(source)", Err: ue.Err}
 }
