@@ -219,3 +219,13 @@ func (a *App) Count(t testing.TB, query string, args ...any) int {
 	}
 	return n
 }
+
+// Scalar runs a query returning one value.
+func (a *App) Scalar(t testing.TB, query string, args ...any) any {
+	t.Helper()
+	var v any
+	if err := a.DB.QueryRow(query, args...).Scan(&v); err != nil {
+		t.Fatalf("scalar %q: %v", query, err)
+	}
+	return v
+}

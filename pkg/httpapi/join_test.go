@@ -19,15 +19,15 @@ func TestJoinProtocol(t *testing.T) {
 	require.Equal(t, http.StatusOK, a.Do(t, http.MethodPost, base+"/joining", map[string]any{"connection_id": "tab"}).Status)
 	res := a.Do(t, http.MethodPost, base+"/joined", map[string]any{"connection_id": "tab", "session_id": "s1", "user_name": "Ann"})
 	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
-	require.Equal(t, "connected", scalar(t, a, "SELECT state FROM join_intent WHERE connection_id = 'tab'"))
-	require.EqualValues(t, 1, scalar(t, a, "SELECT num_clients FROM meeting"))
-	require.Equal(t, true, scalar(t, a, "SELECT ever_joined FROM meeting"))
+	require.Equal(t, "connected", a.Scalar(t, "SELECT state FROM join_intent WHERE connection_id = 'tab'"))
+	require.EqualValues(t, 1, a.Scalar(t, "SELECT num_clients FROM meeting"))
+	require.Equal(t, true, a.Scalar(t, "SELECT ever_joined FROM meeting"))
 
 	// sendBeacon posts text/plain; a body that does not parse is ignored.
 	require.Equal(t, http.StatusOK, a.Do(t, http.MethodPost, base+"/leave?delay_seconds=0", "not json").Status)
 	res = a.Do(t, http.MethodPost, base+"/leave", `{"connection_id":"tab","session_id":"s1"}`, "Content-Type", "text/plain")
 	require.Equal(t, http.StatusOK, res.Status)
-	require.EqualValues(t, 0, scalar(t, a, "SELECT num_clients FROM meeting"))
+	require.EqualValues(t, 0, a.Scalar(t, "SELECT num_clients FROM meeting"))
 	require.Zero(t, a.Count(t, "SELECT count(*) FROM join_intent WHERE connection_id = 'tab'"))
 
 	t.Run("joining an ended meeting names the current one", func(t *testing.T) {

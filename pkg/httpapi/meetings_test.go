@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"net/http"
 	"sync"
 	"testing"
@@ -139,7 +138,7 @@ func TestExpiredAdhocMeetingIsReplaced(t *testing.T) {
 	second := a.Do(t, http.MethodPost, "/v1/rooms/old/meeting", nil).JSON(t)
 	require.NotEqual(t, first["id"], second["id"])
 	require.Equal(t, 1, a.Count(t, "SELECT count(*) FROM meeting WHERE is_active"))
-	require.Equal(t, "expired", scalar(t, a, "SELECT ended_reason FROM meeting WHERE id = $1", first["id"]))
+	require.Equal(t, "expired", a.Scalar(t, "SELECT ended_reason FROM meeting WHERE id = $1", first["id"]))
 }
 
 func TestMeetingConsent(t *testing.T) {
@@ -160,11 +159,4 @@ func TestMeetingConsent(t *testing.T) {
 	anon.Do(t, http.MethodPost, path, map[string]any{"consent_given": true})
 	require.Equal(t, 3, a.Count(t, "SELECT count(*) FROM meeting_consent"), "anonymous answers are each kept")
 	require.Equal(t, http.StatusNotFound, a.Do(t, http.MethodPost, "/v1/meetings/6f1c1f3e-8a55-4c4c-9d0e-1d2a3b4c5d6e/consent", map[string]any{"consent_given": true}).Status)
-}
-
-func scalar(t *testing.T, a *apptest.App, q string, args ...any) any {
-	t.Helper()
-	var v any
-	require.NoError(t, a.DB.QueryRowContext(context.Background(), q, args...).Scan(&v))
-	return v
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/hibiken/asynq"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
 
@@ -74,7 +73,7 @@ func TestProcessGracePeriod(t *testing.T) {
 	b.joinAndLeave(t)
 
 	require.Equal(t, 1, b.tick(t).GraceStarted, "the last participant left: grace starts")
-	require.NotNil(t, scalarM(t, b.a, "SELECT last_participant_left_at FROM meeting"))
+	require.NotNil(t, b.a.Scalar(t, "SELECT last_participant_left_at FROM meeting"))
 	b.clock.Advance(9 * time.Minute)
 	b.tick(t)
 	require.True(t, b.active(t), "within the grace period the meeting stays")
@@ -82,8 +81,8 @@ func TestProcessGracePeriod(t *testing.T) {
 	b.clock.Advance(2 * time.Minute)
 	require.Equal(t, 1, b.tick(t).Ended)
 	require.False(t, b.active(t), "grace expired: deactivated")
-	require.Equal(t, "grace period expired", scalarM(t, b.a, "SELECT ended_reason FROM meeting"))
-	requireQueued(t, b.a, tasks.TypeRoomDelete)
+	require.Equal(t, "grace period expired", b.a.Scalar(t, "SELECT ended_reason FROM meeting"))
+	require.NotEmpty(t, taskstest.Queued(t, b.a.Redis, tasks.QueueDefault, tasks.TypeRoomDelete))
 }
 
 func TestProcessRejoinDuringGraceClearsIt(t *testing.T) {
@@ -94,7 +93,7 @@ func TestProcessRejoinDuringGraceClearsIt(t *testing.T) {
 	b.clock.Advance(5 * time.Minute)
 	b.a.Daily.Join(b.prov, "s2", "", "Bob")
 	b.tick(t)
-	require.Nil(t, scalarM(t, b.a, "SELECT last_participant_left_at FROM meeting"), "a rejoin clears the grace period")
+	require.Nil(t, b.a.Scalar(t, "SELECT last_participant_left_at FROM meeting"), "a rejoin clears the grace period")
 	b.clock.Advance(30 * time.Minute)
 	b.tick(t)
 	require.True(t, b.active(t), "occupied again: never deactivated")
@@ -189,27 +188,6 @@ func TestCalendarMeetingForceClosed(t *testing.T) {
 	b.clock.Advance(time.Minute)
 	res := b.tick(t)
 	require.False(t, b.active(t), "30 minutes after its scheduled end it is force-closed: %+v", res)
-}
-
-func scalarM(t *testing.T, a *apptest.App, q string, args ...any) any {
-	t.Helper()
-	var v any
-	require.NoError(t, a.DB.QueryRow(q, args...).Scan(&v))
-	return v
-}
-
-func requireQueued(t *testing.T, a *apptest.App, typ string) {
-	t.Helper()
-	insp := asynq.NewInspector(a.Redis)
-	defer insp.Close()
-	tasks, err := insp.ListPendingTasks(tasks.QueueDefault)
-	require.NoError(t, err)
-	for _, ti := range tasks {
-		if ti.Type == typ {
-			return
-		}
-	}
-	t.Fatalf("no %s task queued", typ)
 }
 
 // TestRoomDeleteLostToQueueOutageIsSwept: the meeting ends while Redis is unreachable, so the
