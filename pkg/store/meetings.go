@@ -30,9 +30,10 @@ const meetingCols = `id, room_id, kind, platform, provider_meeting_id, room_name
 	last_participant_left_at, ever_joined, ended_at, ended_reason, created_at`
 
 // upsertIntent is the intent write shared by every path that hands out a meeting: a repeated
-// handout of the same connection refreshes its expiry and never shortens it.
+// handout of the same connection refreshes its expiry and never shortens it. It inserts for
+// the rows of a CTE m; $1 is left to the enclosing query, and intentArgs fill $2-$6.
 const upsertIntent = `INSERT INTO join_intent (meeting_id, connection_id, user_id, state, created_at, updated_at, expires_at)
-	SELECT m.id, $3, $4, $8, $5, $5, $6 FROM m %s
+	SELECT m.id, $2, $3, $6, $4, $4, $5 FROM m %s
 	ON CONFLICT (meeting_id, connection_id) DO UPDATE SET updated_at = EXCLUDED.updated_at,
 		state = CASE WHEN EXCLUDED.state = 'connected' THEN 'connected' ELSE join_intent.state END,
 		expires_at = GREATEST(join_intent.expires_at, EXCLUDED.expires_at),
@@ -43,11 +44,11 @@ const upsertIntent = `INSERT INTO join_intent (meeting_id, connection_id, user_i
 func (s MeetingStore) MeetingForJoin(ctx context.Context, roomName string, in meeting.Intent, now time.Time) (room.Room, *meeting.Meeting, error) {
 	q := `WITH r AS (SELECT ` + roomCols + ` FROM room WHERE name = $1),
 	m AS (SELECT meeting.* FROM meeting, r WHERE meeting.room_id = r.id AND meeting.is_active
-		AND meeting.kind = 'adhoc' AND meeting.end_date > $2 AND $7::uuid IS NULL FOR SHARE OF meeting),
+		AND meeting.kind = 'adhoc' AND meeting.end_date > $4 FOR SHARE OF meeting),
 	i AS (` + fmt.Sprintf(upsertIntent, "") + `)
 	SELECT row_to_json(r) AS room, (SELECT row_to_json(m) FROM m) AS meeting, (SELECT count(*) FROM i) AS registered FROM r`
 	var row joinRow
-	err := sqlx.GetContext(ctx, s.q, &row, q, roomName, now, in.ConnectionID, in.UserID, now, in.ExpiresAt, nil, in.State)
+	err := sqlx.GetContext(ctx, s.q, &row, q, intentArgs(roomName, in, now)...)
 	if err != nil {
 		if isNoRows(err) {
 			return room.Room{}, nil, room.ErrNotFound
@@ -61,10 +62,10 @@ func (s MeetingStore) MeetingForJoin(ctx context.Context, roomName string, in me
 func (s MeetingStore) MeetingJoinByID(ctx context.Context, roomName string, id uuid.UUID, in meeting.Intent, now time.Time) (room.Room, meeting.Meeting, bool, error) {
 	q := `WITH r AS (SELECT ` + roomCols + ` FROM room WHERE name = $1),
 	m AS (SELECT meeting.* FROM meeting, r WHERE meeting.room_id = r.id AND meeting.id = $7 FOR SHARE OF meeting),
-	i AS (` + fmt.Sprintf(upsertIntent, "WHERE m.is_active AND m.end_date > $2") + `)
+	i AS (` + fmt.Sprintf(upsertIntent, "WHERE m.is_active AND m.end_date > $4") + `)
 	SELECT row_to_json(r) AS room, (SELECT row_to_json(m) FROM m) AS meeting, (SELECT count(*) FROM i) AS registered FROM r`
 	var row joinRow
-	err := sqlx.GetContext(ctx, s.q, &row, q, roomName, now, in.ConnectionID, in.UserID, now, in.ExpiresAt, id, in.State)
+	err := sqlx.GetContext(ctx, s.q, &row, q, append(intentArgs(roomName, in, now), id)...)
 	if err != nil {
 		if isNoRows(err) {
 			return room.Room{}, meeting.Meeting{}, false, room.ErrNotFound
@@ -79,6 +80,11 @@ func (s MeetingStore) MeetingJoinByID(ctx context.Context, roomName string, id u
 		return r, meeting.Meeting{}, false, meeting.ErrNotFound
 	}
 	return r, *m, row.Registered > 0, nil
+}
+
+// intentArgs are the arguments of a query built on upsertIntent: key is $1.
+func intentArgs(key any, in meeting.Intent, now time.Time) []any {
+	return []any{key, in.ConnectionID, in.UserID, now, in.ExpiresAt, in.State}
 }
 
 type joinRow struct {
@@ -180,8 +186,8 @@ func (s MeetingStore) MeetingEnd(ctx context.Context, id uuid.UUID, reason strin
 
 // IntentUpsert registers or refreshes a joining intent.
 func (s MeetingStore) IntentUpsert(ctx context.Context, in meeting.Intent) error {
-	q := `WITH m AS (SELECT $1::uuid AS id, $2::timestamptz AS now, $7::int AS unused) ` + fmt.Sprintf(upsertIntent, "")
-	_, err := s.q.ExecContext(ctx, q, in.MeetingID, in.CreatedAt, in.ConnectionID, in.UserID, in.UpdatedAt, in.ExpiresAt, nil, in.State)
+	q := `WITH m AS (SELECT $1::uuid AS id) ` + fmt.Sprintf(upsertIntent, "")
+	_, err := s.q.ExecContext(ctx, q, intentArgs(in.MeetingID, in, in.UpdatedAt)...)
 	if err != nil {
 		return fmt.Errorf("upsert intent: %w", err)
 	}
