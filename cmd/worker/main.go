@@ -31,7 +31,7 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	meetings := store.NewMeetingStore(db)
 	proc := &meeting.Processor{Store: meetings, Jobs: tasks.Jobs{Q: queue}, Log: log, Now: time.Now,
 		Presence:           presence.Reader{Platforms: platforms, Log: log, Concurrency: cfg.Lifecycle.PresenceConcurrency},
-		CalendarForceClose: cfg.Lifecycle.CalendarForceClose, Concurrency: cfg.Lifecycle.PresenceConcurrency}
+		CalendarForceClose: cfg.Lifecycle.CalendarForceClose}
 	poller := presence.Poller{Store: store.NewSessionStore(db), Platforms: platforms, Log: log, Now: time.Now}
 	lifecycle := meeting.NewService(meeting.Config{Store: meetings, Sessions: store.NewSessionStore(db),
 		Platforms: platforms, Jobs: tasks.Jobs{Q: queue}, Log: log, MeetingDuration: cfg.Lifecycle.MeetingDuration})

@@ -63,7 +63,7 @@ func system(t *testing.T, off bool) *apptest.App {
 	ms := store.NewMeetingStore(a.DB)
 	proc := &meeting.Processor{Store: ms, Jobs: tasks.Jobs{Q: a.Queue}, Log: log, Now: time.Now,
 		Presence: presence.Reader{Platforms: a.Platforms, Log: log, Concurrency: 4}, CalendarForceClose: 30 * time.Minute,
-		Concurrency: 4, SafeguardsOff: off}
+		SafeguardsOff: off}
 	poller := presence.Poller{Store: store.NewSessionStore(a.DB), Platforms: a.Platforms, Log: log, Now: time.Now}
 	srv := asynq.NewServer(a.Redis, asynq.Config{Concurrency: 8, Queues: tasks.Queues(), LogLevel: asynq.FatalLevel})
 	require.NoError(t, srv.Start(tasks.NewMux(tasks.Deps{Platforms: a.Platforms, Meetings: ms, Processor: proc, Presence: poller, Log: log})))

@@ -3,7 +3,6 @@ package meeting
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -50,8 +49,9 @@ type PresenceReader interface {
 	// Presence reads many meetings at once; a meeting missing from the result could not be
 	// read.
 	Presence(ctx context.Context, ms []Active) map[uuid.UUID]int
-	// RoomPresence reads one meeting's provider room directly, to confirm a deactivation.
-	RoomPresence(ctx context.Context, m Active) (int, error)
+	// RoomsPresence reads each meeting's provider room directly, to confirm deactivations;
+	// a meeting missing from the result could not be read.
+	RoomsPresence(ctx context.Context, ms []Active) map[uuid.UUID]int
 }
 
 // Processor is process-meetings: read presence first, decide, apply.
@@ -62,7 +62,6 @@ type Processor struct {
 	Log                *zap.Logger
 	Now                func() time.Time
 	CalendarForceClose time.Duration
-	Concurrency        int  // per-room presence confirmations in flight
 	SafeguardsOff      bool // simulation only: ignore intents and skip confirmation
 }
 
@@ -137,30 +136,13 @@ func (p *Processor) confirm(ctx context.Context, cands []Active) []End {
 		}
 		return out
 	}
-	var (
-		mu  sync.Mutex
-		out []End
-		wg  sync.WaitGroup
-		sem = make(chan struct{}, max(p.Concurrency, 1))
-	)
+	counts := p.Presence.RoomsPresence(ctx, cands)
+	var out []End
 	for _, m := range cands {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			n, err := p.Presence.RoomPresence(ctx, m)
-			if err != nil || n > 0 {
-				if err != nil {
-					p.Log.Warn("presence confirmation failed, keeping meeting", zap.Stringer("meeting_id", m.ID), zap.Error(err))
-				}
-				return
-			}
-			mu.Lock()
+		if n, read := counts[m.ID]; read && n == 0 {
 			out = append(out, End{ID: m.ID, Reason: "grace period expired"})
-			mu.Unlock()
-		}()
+		}
 	}
-	wg.Wait()
 	return out
 }
 

@@ -89,7 +89,7 @@ func BenchmarkProcessMeetings(b *testing.B) {
 			seed(b, db, emu, n)
 			cs := &countingStore{ProcessStore: store.NewMeetingStore(db)}
 			proc := &meeting.Processor{Store: cs, Jobs: simJobs{platforms: reg}, Log: zap.NewNop(), Now: time.Now,
-				Presence: presence.Reader{Platforms: reg, Log: zap.NewNop(), Concurrency: 8}, Concurrency: 8,
+				Presence:           presence.Reader{Platforms: reg, Log: zap.NewNop(), Concurrency: 8},
 				CalendarForceClose: 30 * time.Minute}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {

@@ -40,7 +40,7 @@ func setupProc(t *testing.T) *procBundle {
 	m := a.Do(t, http.MethodPost, "/v1/rooms/proc/meeting", map[string]any{"connection_id": "c"}).JSON(t)
 	proc := &meeting.Processor{Store: store.NewMeetingStore(a.DB), Jobs: tasks.Jobs{Q: a.Queue}, Log: zap.NewNop(),
 		Now: clk.Now, Presence: presence.Reader{Platforms: a.Platforms, Log: zap.NewNop(), Concurrency: 2},
-		CalendarForceClose: 30 * time.Minute, Concurrency: 2}
+		CalendarForceClose: 30 * time.Minute}
 	return &procBundle{a: a, clock: clk, proc: proc, id: m["id"].(string), prov: m["room_name"].(string)}
 }
 

@@ -110,7 +110,7 @@ func newWorld(t *rapid.T, db *sqlx.DB, off bool) *world {
 		SafeguardsOff: off})
 	w.proc = &meeting.Processor{Store: store.NewMeetingStore(db), Jobs: jobs, Log: zap.NewNop(), Now: clk.Now,
 		Presence: presence.Reader{Platforms: reg, Log: zap.NewNop(), Concurrency: 2}, CalendarForceClose: 30 * time.Minute,
-		Concurrency: 2, SafeguardsOff: off}
+		SafeguardsOff: off}
 	for range 4 {
 		w.users = append(w.users, &user{})
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 	"time"
 
@@ -30,15 +31,14 @@ type Reader struct {
 }
 
 // Presence reads every meeting's participant count. Providers with a domain-wide endpoint are
-// read with one call; others room by room with bounded concurrency. Meetings whose provider
-// could not be read are left out, so the caller keeps them.
+// read with one call; others room by room. Meetings whose provider could not be read are left
+// out, so the caller keeps them.
 func (r Reader) Presence(ctx context.Context, ms []meeting.Active) map[uuid.UUID]int {
 	byPlatform := map[string][]meeting.Active{}
 	for _, m := range ms {
 		byPlatform[m.Platform] = append(byPlatform[m.Platform], m)
 	}
 	out := make(map[uuid.UUID]int, len(ms))
-	var mu sync.Mutex
 	for name, group := range byPlatform {
 		c, err := r.Platforms.Get(name)
 		if err != nil {
@@ -49,7 +49,7 @@ func (r Reader) Presence(ctx context.Context, ms []meeting.Active) map[uuid.UUID
 			r.domain(ctx, dp, group, out)
 			continue
 		}
-		r.perRoom(ctx, group, func(id uuid.UUID, n int) { mu.Lock(); out[id] = n; mu.Unlock() })
+		maps.Copy(out, r.RoomsPresence(ctx, group))
 	}
 	return out
 }
@@ -65,7 +65,11 @@ func (r Reader) domain(ctx context.Context, dp platform.DomainPresenceReader, ms
 	}
 }
 
-func (r Reader) perRoom(ctx context.Context, ms []meeting.Active, set func(uuid.UUID, int)) {
+// RoomsPresence reads each meeting's provider room directly, with bounded concurrency; a
+// meeting whose room could not be read is left out of the result.
+func (r Reader) RoomsPresence(ctx context.Context, ms []meeting.Active) map[uuid.UUID]int {
+	out := make(map[uuid.UUID]int, len(ms))
+	var mu sync.Mutex
 	sem := make(chan struct{}, max(r.Concurrency, 1))
 	var wg sync.WaitGroup
 	for _, m := range ms {
@@ -78,10 +82,13 @@ func (r Reader) perRoom(ctx context.Context, ms []meeting.Active, set func(uuid.
 				r.Log.Warn("presence: room read failed, keeping meeting", zap.Stringer("meeting_id", m.ID), zap.Error(err))
 				return
 			}
-			set(m.ID, n)
+			mu.Lock()
+			out[m.ID] = n
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
+	return out
 }
 
 // RoomPresence reads one provider room. A room the provider does not know has nobody in it:
