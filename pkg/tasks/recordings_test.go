@@ -151,23 +151,30 @@ func s3Event(bucket, key string) string {
 		bucket, url.QueryEscape(key))
 }
 
+// sqsPoller starts an SQS fake with a "recordings" queue and a poller enqueueing into b.
+func sqsPoller(t *testing.T, b *testBundle) (*sqsfake.Server, string, *recording.Poller) {
+	t.Helper()
+	fake, ts := sqsfake.NewServer()
+	t.Cleanup(ts.Close)
+	queueURL := fake.CreateQueue("recordings")
+	client := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.URL),
+		Credentials: aws.AnonymousCredentials{}})
+	poller, err := recording.NewPoller(recording.PollerConfig{SQS: client, QueueURL: queueURL, Enqueuer: b.jobs,
+		Logger: zaptest.NewLogger(t), WaitSeconds: 1})
+	require.NoError(t, err)
+	return fake, queueURL, poller
+}
+
 func TestRecordingEnqueueIDs(t *testing.T) {
 	t.Parallel()
 
 	t.Run("RedeliveredSQSMessageQueuesNoSecondTask", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
-		fake, ts := sqsfake.NewServer()
-		t.Cleanup(ts.Close)
-		queueURL := fake.CreateQueue("recordings")
-		client := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.URL),
-			Credentials: aws.AnonymousCredentials{}})
-		poller, err := recording.NewPoller(recording.PollerConfig{SQS: client, QueueURL: queueURL, Enqueuer: b.jobs,
-			Logger: zaptest.NewLogger(t), WaitSeconds: 1})
-		require.NoError(t, err)
+		fake, queueURL, poller := sqsPoller(t, b)
 		key := "room-2026-03-02T10:00:00Z.mp4"
 		// The same notification twice (S3 delivers at least once), and a redelivery of one.
-		_, err = fake.Send(queueURL, s3Event("wb", key))
+		_, err := fake.Send(queueURL, s3Event("wb", key))
 		require.NoError(t, err)
 		_, err = fake.Send(queueURL, s3Event("wb", key))
 		require.NoError(t, err)
@@ -308,14 +315,7 @@ func TestRecordingHandlers(t *testing.T) {
 	t.Run("SQSPollDrainsTheQueue", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
-		fake, ts := sqsfake.NewServer()
-		t.Cleanup(ts.Close)
-		queueURL := fake.CreateQueue("recordings")
-		client := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.URL),
-			Credentials: aws.AnonymousCredentials{}})
-		poller, err := recording.NewPoller(recording.PollerConfig{SQS: client, QueueURL: queueURL, Enqueuer: b.jobs,
-			Logger: zaptest.NewLogger(t), WaitSeconds: 1})
-		require.NoError(t, err)
+		fake, queueURL, poller := sqsPoller(t, b)
 		for i := range 25 {
 			_, err := fake.Send(queueURL, s3Event("wb", fmt.Sprintf("r%02d-2026-03-02T10:00:00Z.mp4", i)))
 			require.NoError(t, err)
