@@ -6,11 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PG_PORT="${PG_PORT:-55432}"
-PG_DATA="${PG_DATA:-$PWD/.data/pg}"
-# As root the cluster runs as `postgres`, which must be able to reach the data folder; a
-# checkout under a private home directory gets its cluster under /tmp instead.
-if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$(dirname "$PG_DATA")/.." 2>/dev/null; then
-	PG_DATA="/tmp/reflector-pg-$(echo "$PWD" | md5sum | cut -c1-8)"
+# The data folder depends only on the checkout's path, never on what exists yet, so every run
+# (and `make stop`) finds the same cluster. As root the cluster runs as `postgres`, which must be
+# able to reach the checkout; one under a private home directory gets its cluster under /tmp.
+if [ -z "${PG_DATA:-}" ]; then
+	PG_DATA="$PWD/.data/pg"
+	if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$PWD" 2>/dev/null; then
+		PG_DATA="/tmp/reflector-pg-$(echo "$PWD" | md5sum | cut -c1-8)"
+	fi
 fi
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 [ -x "$PG_BIN/pg_ctl" ] || { echo "pg.sh: no Postgres server binaries found (set PG_BIN)" >&2; exit 1; }
@@ -31,8 +34,19 @@ start() {
 	if as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
 		return 0
 	fi
+	port_free
 	as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start \
 		-o "-h 127.0.0.1 -p ${PG_PORT} -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=256MB" >/dev/null
+}
+
+# port_free fails with one line when another cluster (another checkout's) holds the port.
+port_free() {
+	local pid holder
+	pid=$(ss -Hltnp "sport = :${PG_PORT}" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+	if [ -z "$pid" ] && ! (exec 3<>"/dev/tcp/127.0.0.1/${PG_PORT}") 2>/dev/null; then return 0; fi
+	holder=$( [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -o -- '-D [^ ]*' | cut -c4- || true)
+	echo "pg.sh: port ${PG_PORT} is held by ${holder:+the cluster in }${holder:-another process}, not by $PG_DATA; stop it or pick another port: PG_PORT=55433 make ..." >&2
+	exit 1
 }
 
 stop() {

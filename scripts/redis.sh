@@ -12,8 +12,8 @@ url() { echo "redis://127.0.0.1:${REDIS_PORT}/0"; }
 install() {
 	command -v redis-server >/dev/null && return 0
 	echo "redis.sh: installing redis-server with apt" >&2
-	apt-get update -qq >/dev/null
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+	apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq redis-server >/dev/null
 }
 
 start() {

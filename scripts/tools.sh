@@ -4,5 +4,5 @@
 set -euo pipefail
 if command -v ffprobe >/dev/null && command -v ffmpeg >/dev/null; then exit 0; fi
 echo "tools.sh: installing ffmpeg with apt" >&2
-apt-get update -qq >/dev/null
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null
+apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq ffmpeg >/dev/null

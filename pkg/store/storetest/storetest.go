@@ -15,6 +15,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq" // the "postgres" driver
@@ -114,6 +115,9 @@ func buildTemplate() (template, error) {
 	}
 	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock(hashtext($1))", tpl.name) //nolint:errcheck
 	sweep(ctx, conn, tpl.name)
+	// Stamp the template as used now: other checkouts sharing this cluster (branches with other
+	// migrations) sweep only templates nobody has used for hours.
+	_, _ = conn.ExecContext(ctx, fmt.Sprintf("COMMENT ON DATABASE %s IS 'used %d'", tpl.name, time.Now().Unix()))
 	var ready bool
 	err = conn.QueryRowContext(ctx, "SELECT datistemplate FROM pg_database WHERE datname = $1", tpl.name).Scan(&ready)
 	if err == nil && ready {
@@ -131,13 +135,20 @@ func buildTemplate() (template, error) {
 	if _, err := conn.ExecContext(ctx, "UPDATE pg_database SET datistemplate = true WHERE datname = $1", tpl.name); err != nil {
 		return tpl, err
 	}
+	_, _ = conn.ExecContext(ctx, fmt.Sprintf("COMMENT ON DATABASE %s IS 'used %d'", tpl.name, time.Now().Unix()))
 	return tpl, nil
 }
 
-// sweep drops templates of older migration sets and test databases left by crashed runs.
+// staleTemplateAge is how long a template of another migration set must have gone unused before
+// the sweep drops it: a concurrent checkout on another branch may still be cloning it.
+const staleTemplateAge = 6 * time.Hour
+
+// sweep drops templates of other migration sets that nobody has used for staleTemplateAge.
 func sweep(ctx context.Context, conn *sql.Conn, current string) {
 	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database
-		WHERE (datname LIKE 'tpl\_%' AND datname <> $1)`, current)
+		WHERE datname LIKE 'tpl\_%' AND datname <> $1
+		AND coalesce(substring(shobj_description(oid, 'pg_database') FROM '^used ([0-9]+)$')::bigint, 0) < $2`,
+		current, time.Now().Add(-staleTemplateAge).Unix())
 	if err != nil {
 		return
 	}
