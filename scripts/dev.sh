@@ -4,16 +4,19 @@
 # the background with logs under .data/logs. Waits until the API is ready, prints how to use
 # it, then stays in the foreground; Ctrl-C or SIGTERM stops every child.
 # `make dev` builds bin/ and starts Postgres and Redis first; run this through it.
+# env: API_PORT, EMU_PORT, REC_PORT, DEV_DB and AUTH_BACKEND override the defaults below.
 # Idempotent: children left behind by an earlier run that was killed hard are stopped first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-API_PORT=1250
-EMU_PORT=1251
+# Ports and database name can be overridden, so that several checkouts run side by side.
+API_PORT="${API_PORT:-1250}"
+EMU_PORT="${EMU_PORT:-1251}"
+DEV_DB="${DEV_DB:-reflector}"
 LOGS=.data/logs
 PIDS=.data/dev
 PROCS=(emulator recemu api worker scheduler)
-REC_PORT=1252 # recording back ends: S3, SQS, speech-to-text (reflectorctl emulate-recording)
+REC_PORT="${REC_PORT:-1252}" # recording back ends: S3, SQS, speech-to-text (reflectorctl emulate-recording)
 
 for b in api worker scheduler reflectorctl; do
 	[ -x "bin/$b" ] || { echo "dev.sh: bin/$b missing: run \`make dev\`" >&2; exit 1; }
@@ -21,11 +24,11 @@ done
 
 # --- environment shared by every child (the emulators read the keys and secrets too) ---------
 PG_ADMIN_URL="$(scripts/pg.sh url)"
-export DATABASE_URL="${PG_ADMIN_URL/\/postgres\?/\/reflector?}"
+export DATABASE_URL="${PG_ADMIN_URL/\/postgres\?/\/${DEV_DB}?}"
 export REDIS_URL="$(scripts/redis.sh url)" # DB 0; the tests use logical DBs 1-63
 export HTTP_ADDR=":${API_PORT}"
 export BASE_URL="http://localhost:${API_PORT}"
-export AUTH_BACKEND=none
+export AUTH_BACKEND="${AUTH_BACKEND:-none}" # jwt needs AUTH_JWT_PUBLIC_KEY
 export DEFAULT_VIDEO_PLATFORM=daily
 export DAILY_MIGRATION_ENABLED=true
 export DAILY_API_KEY=dev-key
@@ -86,9 +89,9 @@ for p in "${PROCS[@]}"; do
 done
 
 # --- database --------------------------------------------------------------------------------
-if [ "$(psql "$PG_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = 'reflector'")" != 1 ]; then
-	psql "$PG_ADMIN_URL" -q -c "CREATE DATABASE reflector"
-	echo "dev.sh: created database reflector"
+if [ "$(psql "$PG_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = '${DEV_DB}'")" != 1 ]; then
+	psql "$PG_ADMIN_URL" -q -c "CREATE DATABASE \"${DEV_DB}\""
+	echo "dev.sh: created database ${DEV_DB}"
 fi
 bin/reflectorctl migrate up
 
