@@ -12,7 +12,6 @@ import (
 
 	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/httpapi"
-	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/room"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
@@ -39,10 +38,7 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	jobs := tasks.Jobs{Q: queue}
 	rooms := room.NewService(room.Config{Store: store.NewRoomStore(db), Platforms: platforms.Names(),
 		PlatformFor: setup.PlatformFor(cfg, platforms)})
-	meetings := meeting.NewService(meeting.Config{Store: store.NewMeetingStore(db), Sessions: store.NewSessionStore(db),
-		Platforms: platforms, Jobs: jobs,
-		Log: log, MeetingDuration: cfg.Lifecycle.MeetingDuration, IntentTTL: cfg.Lifecycle.IntentTTL,
-		PresenceLag: cfg.Lifecycle.PresenceLag})
+	meetings := setup.MeetingService(cfg, setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: jobs, Log: log})
 	cal, err := setup.Calendar(cfg, db, meetings, setup.CalendarOptions{Log: log})
 	if err != nil {
 		return err

@@ -5,14 +5,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hibiken/asynq"
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
-	"github.com/monadical/reflector-go/pkg/meeting"
-	"github.com/monadical/reflector-go/pkg/presence"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/tasks"
@@ -28,13 +25,9 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	}
 	defer conn.Close()
 	db, redisOpt, queue, platforms := conn.DB, conn.Redis, conn.Queue, conn.Platforms
-	meetings := store.NewMeetingStore(db)
-	proc := &meeting.Processor{Store: meetings, Jobs: tasks.Jobs{Q: queue}, Log: log, Now: time.Now,
-		Presence:           presence.Reader{Platforms: platforms, Log: log, Concurrency: cfg.Lifecycle.PresenceConcurrency},
-		CalendarForceClose: cfg.Lifecycle.CalendarForceClose}
-	poller := presence.Poller{Store: store.NewSessionStore(db), Platforms: platforms, Log: log, Now: time.Now}
-	lifecycle := meeting.NewService(meeting.Config{Store: meetings, Sessions: store.NewSessionStore(db),
-		Platforms: platforms, Jobs: tasks.Jobs{Q: queue}, Log: log, MeetingDuration: cfg.Lifecycle.MeetingDuration})
+	lc := setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: tasks.Jobs{Q: queue}, Log: log}
+	proc := setup.Processor(cfg, lc)
+	lifecycle := setup.MeetingService(cfg, lc)
 	cal, err := setup.Calendar(cfg, db, lifecycle, setup.CalendarOptions{Log: log})
 	if err != nil {
 		return err
@@ -44,7 +37,7 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 		return err
 	}
 	defer closeRecordings()
-	mux := tasks.NewMux(tasks.Deps{Platforms: platforms, Meetings: meetings, Processor: proc, Presence: poller, Log: log,
+	mux := tasks.NewMux(tasks.Deps{Platforms: platforms, Meetings: store.NewMeetingStore(db), Processor: proc, Presence: setup.PresencePoller(lc), Log: log,
 		Calendar: cal, Queue: queue, Recordings: recordings, SQS: sqsPoller,
 		Webhooks:      setup.Webhooks(db, platforms, queue, recordings, log),
 		WebhookHealth: setup.WebhookHealth(platforms, log)})

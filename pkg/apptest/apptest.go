@@ -21,12 +21,14 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/monadical/reflector-go/pkg/calendar"
+	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/httpapi"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform"
 	"github.com/monadical/reflector-go/pkg/platform/daily"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
 	"github.com/monadical/reflector-go/pkg/room"
+	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/store/storetest"
 	"github.com/monadical/reflector-go/pkg/tasks"
@@ -41,13 +43,13 @@ const Owner = "owner-1"
 type Options struct {
 	Auth        httpapi.Authenticator // default: LocalAuth as Owner
 	Now         func() time.Time
-	PresenceLag time.Duration
-	Jobs        meeting.Jobs // default: a Redis-backed queue on a private DB
-	// Lifecycle tuning of the meeting service (zero: the service defaults).
-	IntentTTL     time.Duration
-	PresenceWin   time.Duration // how long a connected intent outlives /joined
-	SafeguardsOff bool
-	Extra         func(a *App) []httpapi.Route
+	PresenceLag time.Duration // the Daily emulator's: how late joins and leaves show
+	Jobs        meeting.Jobs  // default: a Redis-backed queue on a private DB
+	// Meeting and Processor change the lifecycle settings the binaries take from the
+	// configuration (its defaults), on the very structs the services are built from.
+	Meeting   func(*meeting.Config)
+	Processor func(*meeting.ProcessorConfig)
+	Extra     func(a *App) []httpapi.Route
 }
 
 // App is a running API stack.
@@ -59,7 +61,9 @@ type App struct {
 	Platforms *platform.Registry
 	Rooms     *room.Service
 	Meetings  *meeting.Service
-	Calendar  *calendar.Service // feeds fetched with private addresses allowed
+	Processor *meeting.Processor // process-meetings, built as the worker builds it
+	Config    *config.Config     // the defaults, with the test's database and the Daily emulator
+	Calendar  *calendar.Service  // feeds fetched with private addresses allowed
 	Redis     asynq.RedisClientOpt
 	Queue     *asynq.Client
 	URL       string
@@ -121,9 +125,7 @@ func New(t testing.TB, o Options) *App {
 	}
 	a.Rooms = room.NewService(room.Config{Store: store.NewRoomStore(a.DB), Platforms: a.Platforms.Names(),
 		PlatformFor: func(uuid.UUID) string { return platform.Daily }, Now: o.Now})
-	a.Meetings = meeting.NewService(meeting.Config{Store: store.NewMeetingStore(a.DB), Sessions: store.NewSessionStore(a.DB),
-		Platforms: a.Platforms,
-		Jobs:      jobs, Log: a.Log, Now: o.Now})
+	a.lifecycle(t, o, jobs)
 	a.Calendar = a.newCalendar(t, o)
 	a.Webhooks = a.newWebhooks(t, o)
 	auth := o.Auth
@@ -139,6 +141,38 @@ func New(t testing.TB, o Options) *App {
 	t.Cleanup(srv.Close)
 	a.URL = srv.URL
 	return a
+}
+
+// lifecycle builds the meeting service and process-meetings the way the binaries do.
+func (a *App) lifecycle(t testing.TB, o Options, jobs meeting.Jobs) {
+	t.Helper()
+	cfg := Config()
+	cfg.DatabaseURL, cfg.RedisURL, cfg.Daily.APIURL = a.DBURL, "redis://"+a.Redis.Addr, a.DailyURL
+	a.Config = cfg
+	d := setup.LifecycleDeps{DB: a.DB, Platforms: a.Platforms, Jobs: jobs, Log: a.Log}
+	a.Meetings = setup.MeetingService(cfg, d, func(c *meeting.Config) {
+		c.Now = o.Now
+		if o.Meeting != nil {
+			o.Meeting(c)
+		}
+	})
+	a.Processor = setup.Processor(cfg, d, func(c *meeting.ProcessorConfig) {
+		c.Now = o.Now
+		if o.Processor != nil {
+			o.Processor(c)
+		}
+	})
+}
+
+// Config is the configuration a process started with only the required variables gets:
+// every setting at its default.
+func Config() *config.Config {
+	env := map[string]string{"DATABASE_URL": "postgres://test", "REDIS_URL": "redis://test", "DAILY_API_KEY": "test-key"}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		panic("apptest: the default configuration is invalid: " + err.Error())
+	}
+	return cfg
 }
 
 // Response is a decoded API answer.

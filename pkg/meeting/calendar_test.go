@@ -14,6 +14,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
 	"github.com/monadical/reflector-go/pkg/room"
+	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/tasks"
 	"github.com/monadical/reflector-go/pkg/tasks/taskstest"
@@ -125,8 +126,8 @@ func TestCreateCalendarUniqueIndexBackstop(t *testing.T) {
 	s := newSlot(t, a, "backstop")
 	a.Daily.SetLatency(100 * time.Millisecond)
 	warmPool(t, a, 8) // connection set-up would otherwise space the creators out
-	unlocked := meeting.NewService(meeting.Config{Store: store.NewMeetingStore(a.DB), Sessions: store.NewSessionStore(a.DB),
-		Platforms: a.Platforms, Jobs: tasks.Jobs{Q: a.Queue}, Log: a.Log, SafeguardsOff: true})
+	unlocked := setup.MeetingService(a.Config, setup.LifecycleDeps{DB: a.DB, Platforms: a.Platforms, Jobs: tasks.Jobs{Q: a.Queue},
+		Log: a.Log}, func(c *meeting.Config) { c.SafeguardsOff = true })
 
 	ids := createConcurrently(t, unlocked, s, 8)
 	require.Equal(t, 1, a.Count(t, "SELECT count(*) FROM meeting"))

@@ -54,15 +54,33 @@ type PresenceReader interface {
 	RoomsPresence(ctx context.Context, ms []Active) map[uuid.UUID]int
 }
 
-// Processor is process-meetings: read presence first, decide, apply.
-type Processor struct {
-	Store              ProcessStore
-	Presence           PresenceReader
-	Jobs               Jobs
-	Log                *zap.Logger
-	Now                func() time.Time
+// ProcessorConfig wires process-meetings.
+type ProcessorConfig struct {
+	Store    ProcessStore
+	Presence PresenceReader
+	Jobs     Jobs
+	Log      *zap.Logger
+	Now      func() time.Time
+	// CalendarForceClose is how long after its scheduled end a calendar meeting is closed.
 	CalendarForceClose time.Duration
-	SafeguardsOff      bool // simulation only: ignore intents and skip confirmation
+	// SafeguardsOff ignores intents and skips the confirmation read: only for the tests that
+	// prove the safeguards matter. Never off in production.
+	SafeguardsOff bool
+}
+
+// Processor is process-meetings: read presence first, decide, apply.
+type Processor struct{ cfg ProcessorConfig }
+
+// NewProcessor returns process-meetings with defaults filled in.
+func NewProcessor(cfg ProcessorConfig) *Processor {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = zap.NewNop()
+	}
+	def(&cfg.CalendarForceClose, 30*time.Minute)
+	return &Processor{cfg: cfg}
 }
 
 // TickResult counts what a tick did.
@@ -72,13 +90,13 @@ type TickResult struct {
 
 // Tick runs process-meetings once.
 func (p *Processor) Tick(ctx context.Context) (TickResult, error) {
-	now := p.Now().UTC()
-	ms, err := p.Store.MeetingsActiveForProcessing(ctx, now)
+	now := p.cfg.Now().UTC()
+	ms, err := p.cfg.Store.MeetingsActiveForProcessing(ctx, now)
 	if err != nil {
 		return TickResult{}, fmt.Errorf("meeting.Tick: %w", err)
 	}
 	res := TickResult{Active: len(ms)}
-	pres := p.Presence.Presence(ctx, ms)
+	pres := p.cfg.Presence.Presence(ctx, ms)
 	var present, grace []uuid.UUID
 	var ends []End
 	var candidates []Active
@@ -87,7 +105,7 @@ func (p *Processor) Tick(ctx context.Context) (TickResult, error) {
 		st := p.state(m, now, n, known)
 		if !known {
 			res.PresenceUnknown++
-			p.Log.Warn("presence unavailable, keeping meeting", zap.Stringer("meeting_id", m.ID), zap.String("platform", m.Platform))
+			p.cfg.Log.Warn("presence unavailable, keeping meeting", zap.Stringer("meeting_id", m.ID), zap.String("platform", m.Platform))
 		}
 		switch d := Decide(st); d.Action {
 		case Deactivate:
@@ -119,8 +137,8 @@ func (p *Processor) Tick(ctx context.Context) (TickResult, error) {
 func (p *Processor) state(m Active, now time.Time, present int, known bool) State {
 	st := State{Now: now, Kind: m.Kind, EndDate: m.EndDate, EverJoined: m.EverJoined,
 		LastParticipantLeftAt: m.LastParticipantLeftAt, GracePeriod: time.Duration(m.GracePeriodMinutes) * time.Minute,
-		CalendarForceClose: p.CalendarForceClose, LiveIntents: m.LiveIntents, PresenceKnown: known, Present: present}
-	if p.SafeguardsOff {
+		CalendarForceClose: p.cfg.CalendarForceClose, LiveIntents: m.LiveIntents, PresenceKnown: known, Present: present}
+	if p.cfg.SafeguardsOff {
 		st.LiveIntents = 0
 	}
 	return st
@@ -129,14 +147,14 @@ func (p *Processor) state(m Active, now time.Time, present int, known bool) Stat
 // confirm re-reads the provider room of each deactivation candidate (the batch read may be
 // lagging or partial) and keeps only the ones confirmed empty.
 func (p *Processor) confirm(ctx context.Context, cands []Active) []End {
-	if p.SafeguardsOff {
+	if p.cfg.SafeguardsOff {
 		out := make([]End, len(cands))
 		for i, m := range cands {
 			out[i] = End{ID: m.ID, Reason: "grace period expired", Forced: true}
 		}
 		return out
 	}
-	counts := p.Presence.RoomsPresence(ctx, cands)
+	counts := p.cfg.Presence.RoomsPresence(ctx, cands)
 	var out []End
 	for _, m := range cands {
 		if n, read := counts[m.ID]; read && n == 0 {
@@ -148,23 +166,23 @@ func (p *Processor) confirm(ctx context.Context, cands []Active) []End {
 
 func (p *Processor) apply(ctx context.Context, present, grace []uuid.UUID, ends []End, now time.Time, res *TickResult) error {
 	if len(present) > 0 {
-		if err := p.Store.MeetingsMarkPresent(ctx, present); err != nil {
+		if err := p.cfg.Store.MeetingsMarkPresent(ctx, present); err != nil {
 			return err
 		}
 	}
 	if len(grace) > 0 {
-		if err := p.Store.MeetingsStartGrace(ctx, grace, now); err != nil {
+		if err := p.cfg.Store.MeetingsStartGrace(ctx, grace, now); err != nil {
 			return err
 		}
 	}
 	if len(ends) > 0 {
-		ended, err := p.Store.MeetingsEnd(ctx, ends, now)
+		ended, err := p.cfg.Store.MeetingsEnd(ctx, ends, now)
 		if err != nil {
 			return err
 		}
 		res.Ended = len(ended)
 		for _, m := range ended {
-			p.Log.Info("meeting deactivated", zap.Stringer("meeting_id", m.ID), zap.Stringp("reason", m.EndedReason))
+			p.cfg.Log.Info("meeting deactivated", zap.Stringer("meeting_id", m.ID), zap.Stringp("reason", m.EndedReason))
 			p.deleteLater(ctx, m)
 		}
 	}
@@ -173,7 +191,7 @@ func (p *Processor) apply(ctx context.Context, present, grace []uuid.UUID, ends 
 
 // sweep re-queues provider room deletions that a crash or a queue outage lost after commit.
 func (p *Processor) sweep(ctx context.Context, now time.Time) error {
-	pending, err := p.Store.MeetingsRoomDeletePending(ctx, now.Add(-time.Minute), now.Add(-24*time.Hour))
+	pending, err := p.cfg.Store.MeetingsRoomDeletePending(ctx, now.Add(-time.Minute), now.Add(-24*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -181,11 +199,11 @@ func (p *Processor) sweep(ctx context.Context, now time.Time) error {
 		p.deleteLater(ctx, m)
 	}
 	// Expired intents no longer hold anything; an hour of them is kept for inspection.
-	return p.Store.IntentsPurge(ctx, now.Add(-time.Hour))
+	return p.cfg.Store.IntentsPurge(ctx, now.Add(-time.Hour))
 }
 
 func (p *Processor) deleteLater(ctx context.Context, m Meeting) {
-	if err := p.Jobs.DeleteProviderRoom(ctx, m.ID, m.Platform, m.RoomName); err != nil {
-		p.Log.Warn("queue provider room delete; the sweep retries", zap.Stringer("meeting_id", m.ID), zap.Error(err))
+	if err := p.cfg.Jobs.DeleteProviderRoom(ctx, m.ID, m.Platform, m.RoomName); err != nil {
+		p.cfg.Log.Warn("queue provider room delete; the sweep retries", zap.Stringer("meeting_id", m.ID), zap.Error(err))
 	}
 }

@@ -88,9 +88,8 @@ func BenchmarkProcessMeetings(b *testing.B) {
 			reg := platform.NewRegistry(daily.New(daily.Config{BaseURL: url, APIKey: "k", RatePerSecond: 1000, DeleteRatePerSecond: 1000}))
 			seed(b, db, emu, n)
 			cs := &countingStore{ProcessStore: store.NewMeetingStore(db)}
-			proc := &meeting.Processor{Store: cs, Jobs: simJobs{platforms: reg}, Log: zap.NewNop(), Now: time.Now,
-				Presence:           presence.Reader{Platforms: reg, Log: zap.NewNop(), Concurrency: 8},
-				CalendarForceClose: 30 * time.Minute}
+			proc := meeting.NewProcessor(meeting.ProcessorConfig{Store: cs, Jobs: simJobs{platforms: reg},
+				Presence: presence.Reader{Platforms: reg, Log: zap.NewNop(), Concurrency: 8}})
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				calls0 := emu.TotalCalls()

@@ -9,13 +9,12 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/apptest"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
-	"github.com/monadical/reflector-go/pkg/presence"
 	"github.com/monadical/reflector-go/pkg/room"
+	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/tasks"
 	"github.com/monadical/reflector-go/pkg/tasks/taskstest"
@@ -38,10 +37,7 @@ func setupProc(t *testing.T) *procBundle {
 	ten := 10
 	a.CreateRoom(t, "proc", func(in *room.Input) { in.GracePeriodMinutes = &ten })
 	m := a.Do(t, http.MethodPost, "/v1/rooms/proc/meeting", map[string]any{"connection_id": "c"}).JSON(t)
-	proc := &meeting.Processor{Store: store.NewMeetingStore(a.DB), Jobs: tasks.Jobs{Q: a.Queue}, Log: zap.NewNop(),
-		Now: clk.Now, Presence: presence.Reader{Platforms: a.Platforms, Log: zap.NewNop(), Concurrency: 2},
-		CalendarForceClose: 30 * time.Minute}
-	return &procBundle{a: a, clock: clk, proc: proc, id: m["id"].(string), prov: m["room_name"].(string)}
+	return &procBundle{a: a, clock: clk, proc: a.Processor, id: m["id"].(string), prov: m["room_name"].(string)}
 }
 
 func (b *procBundle) tick(t *testing.T) meeting.TickResult {
@@ -196,7 +192,8 @@ func TestRoomDeleteLostToQueueOutageIsSwept(t *testing.T) {
 	t.Parallel()
 	b := setupProc(t)
 	flaky := &taskstest.Flaky{Q: b.a.Queue}
-	b.proc.Jobs = tasks.Jobs{Q: flaky}
+	b.proc = setup.Processor(b.a.Config, setup.LifecycleDeps{DB: b.a.DB, Platforms: b.a.Platforms, Jobs: tasks.Jobs{Q: flaky},
+		Log: b.a.Log}, func(c *meeting.ProcessorConfig) { c.Now = b.clock.Now })
 	b.joinAndLeave(t)
 	b.tick(t)
 	b.clock.Advance(11 * time.Minute)

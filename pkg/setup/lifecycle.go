@@ -1,0 +1,51 @@
+package setup
+
+import (
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/config"
+	"github.com/monadical/reflector-go/pkg/meeting"
+	"github.com/monadical/reflector-go/pkg/presence"
+	"github.com/monadical/reflector-go/pkg/store"
+)
+
+// LifecycleDeps are the connections the meeting lifecycle runs on.
+type LifecycleDeps struct {
+	DB        *sqlx.DB
+	Platforms meeting.Platforms
+	Jobs      meeting.Jobs
+	Log       *zap.Logger
+}
+
+// MeetingService is the one way to build the meeting service, for the binaries and the tests
+// alike: every setting comes from cfg.Lifecycle, and a test changes one by editing the
+// meeting.Config itself, so a setting can't be declared by a test and left unwired.
+func MeetingService(cfg *config.Config, d LifecycleDeps, override ...func(*meeting.Config)) *meeting.Service {
+	c := meeting.Config{Store: store.NewMeetingStore(d.DB), Sessions: store.NewSessionStore(d.DB),
+		Platforms: d.Platforms, Jobs: d.Jobs, Log: d.Log,
+		MeetingDuration: cfg.Lifecycle.MeetingDuration, IntentTTL: cfg.Lifecycle.IntentTTL,
+		PresenceLag: cfg.Lifecycle.PresenceLag}
+	for _, o := range override {
+		o(&c)
+	}
+	return meeting.NewService(c)
+}
+
+// Processor is the one way to build process-meetings, like MeetingService.
+func Processor(cfg *config.Config, d LifecycleDeps, override ...func(*meeting.ProcessorConfig)) *meeting.Processor {
+	c := meeting.ProcessorConfig{Store: store.NewMeetingStore(d.DB), Jobs: d.Jobs, Log: d.Log,
+		Presence:           presence.Reader{Platforms: d.Platforms, Log: d.Log, Concurrency: cfg.Lifecycle.PresenceConcurrency},
+		CalendarForceClose: cfg.Lifecycle.CalendarForceClose}
+	for _, o := range override {
+		o(&c)
+	}
+	return meeting.NewProcessor(c)
+}
+
+// PresencePoller keeps a meeting's participant sessions in step with its provider room.
+func PresencePoller(d LifecycleDeps) presence.Poller {
+	return presence.Poller{Store: store.NewSessionStore(d.DB), Platforms: d.Platforms, Log: d.Log, Now: time.Now}
+}
