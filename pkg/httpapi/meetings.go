@@ -7,8 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/monadical/reflector-go/pkg/meeting"
-	"github.com/monadical/reflector-go/pkg/platform"
-	"github.com/monadical/reflector-go/pkg/room"
 )
 
 // meetingView is the original's Meeting schema, plus the connection id the caller's join
@@ -17,14 +15,6 @@ type meetingView struct {
 	meeting.Meeting
 	UserID       *string `json:"user_id"`
 	ConnectionID string  `json:"connection_id,omitempty"`
-}
-
-// view shapes a meeting for userID: non-owners never see a Whereby host URL.
-func view(r room.Room, m meeting.Meeting, userID string) meetingView {
-	if m.Platform == platform.Whereby && !r.IsOwner(userID) {
-		m.HostRoomURL = ""
-	}
-	return meetingView{Meeting: m}
 }
 
 type createMeetingBody struct {
@@ -42,19 +32,19 @@ func (s *server) createMeeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := view(h.Room, h.Meeting, caller(c))
+	v := meetingView{Meeting: h.Meeting}
 	v.ConnectionID = h.ConnectionID
 	return c.JSON(http.StatusOK, v)
 }
 
 func (s *server) activeMeetings(c echo.Context) error {
-	r, ms, err := s.d.Meetings.Active(c.Request().Context(), c.Param("room_name"))
+	_, ms, err := s.d.Meetings.Active(c.Request().Context(), c.Param("room_name"), caller(c))
 	if err != nil {
 		return err
 	}
 	out := make([]meetingView, len(ms))
 	for i, m := range ms {
-		out[i] = view(r, m, caller(c))
+		out[i] = meetingView{Meeting: m}
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -64,15 +54,11 @@ func (s *server) getMeeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, m, err := s.d.Meetings.Get(c.Request().Context(), c.Param("room_name"), id)
+	_, m, err := s.d.Meetings.Get(c.Request().Context(), c.Param("room_name"), id, caller(c))
 	if err != nil {
 		return err
 	}
-	v := view(r, m, caller(c))
-	if r.IsShared { // the original blanks the host URL only for private rooms here
-		v.HostRoomURL = m.HostRoomURL
-	}
-	return c.JSON(http.StatusOK, v)
+	return c.JSON(http.StatusOK, meetingView{Meeting: m})
 }
 
 type joinBody struct {
@@ -93,7 +79,7 @@ func (s *server) joinMeeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := view(h.Room, h.Meeting, caller(c))
+	v := meetingView{Meeting: h.Meeting}
 	v.ConnectionID = h.ConnectionID
 	tok, err := s.d.Meetings.Token(ctx, h.Room, h.Meeting, caller(c))
 	if err != nil {

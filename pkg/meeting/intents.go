@@ -64,7 +64,7 @@ func (s *Service) Joined(ctx context.Context, roomName string, id uuid.UUID, use
 // Leave ends a connection's intent and its participant session, and queues a presence poll
 // after delay so the provider's view settles the count.
 func (s *Service) Leave(ctx context.Context, roomName string, id uuid.UUID, connID, sessionID string, delay time.Duration) error {
-	_, m, err := s.Get(ctx, roomName, id)
+	_, m, err := s.get(ctx, roomName, id)
 	if err != nil {
 		return err
 	}

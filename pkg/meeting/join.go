@@ -29,7 +29,7 @@ func (s *Service) Join(ctx context.Context, roomName string, id uuid.UUID, userI
 	if !ok {
 		return Handout{}, s.gone(ctx, r, m, now)
 	}
-	return Handout{Room: r, Meeting: m, ConnectionID: in.ConnectionID}, nil
+	return visible(Handout{Room: r, Meeting: m, ConnectionID: in.ConnectionID}, userID), nil
 }
 
 // gone builds the error for a meeting that cannot be joined.
@@ -52,8 +52,17 @@ func (s *Service) gone(ctx context.Context, r room.Room, m Meeting, now time.Tim
 	return g
 }
 
-// Get returns one meeting of a room, active or not.
-func (s *Service) Get(ctx context.Context, roomName string, id uuid.UUID) (room.Room, Meeting, error) {
+// Get returns one meeting of a room, active or not, as userID may see it; the original shows
+// the host URL of a shared room's meeting to anyone here.
+func (s *Service) Get(ctx context.Context, roomName string, id uuid.UUID, userID string) (room.Room, Meeting, error) {
+	r, m, err := s.get(ctx, roomName, id)
+	if err != nil || r.IsShared {
+		return r, m, err
+	}
+	return r, Visible(r, m, userID), nil
+}
+
+func (s *Service) get(ctx context.Context, roomName string, id uuid.UUID) (room.Room, Meeting, error) {
 	r, err := s.cfg.Store.RoomByName(ctx, roomName)
 	if err != nil {
 		return room.Room{}, Meeting{}, fmt.Errorf("meeting.Get: %w", err)
@@ -65,8 +74,8 @@ func (s *Service) Get(ctx context.Context, roomName string, id uuid.UUID) (room.
 	return r, m, nil
 }
 
-// Active lists the room's joinable meetings, latest end first.
-func (s *Service) Active(ctx context.Context, roomName string) (room.Room, []Meeting, error) {
+// Active lists the room's joinable meetings, latest end first, as userID may see them.
+func (s *Service) Active(ctx context.Context, roomName, userID string) (room.Room, []Meeting, error) {
 	r, err := s.cfg.Store.RoomByName(ctx, roomName)
 	if err != nil {
 		return room.Room{}, nil, fmt.Errorf("meeting.Active: %w", err)
@@ -74,6 +83,9 @@ func (s *Service) Active(ctx context.Context, roomName string) (room.Room, []Mee
 	ms, err := s.cfg.Store.MeetingsActiveForRoom(ctx, r.ID, s.cfg.Now().UTC())
 	if err != nil {
 		return room.Room{}, nil, fmt.Errorf("meeting.Active: %w", err)
+	}
+	for i := range ms {
+		ms[i] = Visible(r, ms[i], userID)
 	}
 	return r, ms, nil
 }

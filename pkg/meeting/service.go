@@ -112,14 +112,14 @@ func (s *Service) GetOrCreate(ctx context.Context, roomName, userID, connID stri
 			return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, err)
 		}
 		if m != nil {
-			return Handout{Room: r, Meeting: *m, ConnectionID: in.ConnectionID}, nil
+			return visible(Handout{Room: r, Meeting: *m, ConnectionID: in.ConnectionID}, userID), nil
 		}
 	}
 	h, err := s.create(ctx, roomName, in, allowDuplicated, now)
 	if err != nil {
 		return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, err)
 	}
-	return h, nil
+	return visible(h, userID), nil
 }
 
 // create runs the slow path under the room row lock: re-check, then create.
