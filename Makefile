@@ -5,7 +5,7 @@ export PG_PORT ?= 55432
 export REDIS_PORT ?= 56379
 GO ?= go
 
-.PHONY: dev test race-test bench services stop build vet
+.PHONY: dev test race-test bench services stop build vet ctl
 
 build:
 	$(GO) build -o bin/ ./cmd/...
@@ -20,6 +20,11 @@ stop:
 
 dev: build services
 	scripts/dev.sh
+
+# reflectorctl against the stack of `make dev` (which writes .data/dev.env): make ctl ARGS="tasks list default"
+ctl: build
+	@test -f .data/dev.env || { echo "no .data/dev.env: run make dev first"; exit 1; }
+	@. .data/dev.env && bin/reflectorctl $(ARGS)
 
 vet:
 	@test -z "$$(gofmt -l cmd pkg db)" || { gofmt -l cmd pkg db; echo "gofmt needed"; exit 1; }

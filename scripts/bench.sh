@@ -54,7 +54,7 @@ export DEFAULT_VIDEO_PLATFORM=daily DAILY_API_KEY=bench-key
 export DAILY_API_URL="http://127.0.0.1:${EMU_PORT}/daily/v1"
 export DAILY_WEBHOOK_SECRET="YmVuY2gtd2ViaG9vay1zZWNyZXQ=" # base64("bench-webhook-secret")
 
-bin/reflectorctl emulate -addr "127.0.0.1:${EMU_PORT}" >"$LOGS/bench-emulator.log" 2>&1 &
+bin/reflectorctl emulate --addr "127.0.0.1:${EMU_PORT}" >"$LOGS/bench-emulator.log" 2>&1 &
 pids+=($!)
 bin/api >"$LOGS/bench-api.log" 2>&1 &
 pids+=($!)

@@ -48,6 +48,17 @@ export TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID=dev TRANSCRIPT_STORAGE_AWS_SECRET_AC
 export TRANSCRIPT_STORAGE_AWS_BUCKET_NAME=reflector-dev
 export DAILYCO_STORAGE_AWS_BUCKET_NAME=daily-dev WHEREBY_STORAGE_AWS_BUCKET_NAME=whereby-dev
 
+# The same environment for reflectorctl in another shell: `source .data/dev.env` or `make ctl`.
+DEV_ENV=.data/dev.env
+mkdir -p .data
+for v in DATABASE_URL REDIS_URL HTTP_ADDR BASE_URL AUTH_BACKEND DEFAULT_VIDEO_PLATFORM DAILY_MIGRATION_ENABLED \
+	DAILY_API_KEY DAILY_API_URL DAILY_WEBHOOK_SECRET WHEREBY_API_KEY WHEREBY_API_URL WHEREBY_WEBHOOK_SECRET LOG_JSON \
+	TRANSCRIPTION_URL TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL AWS_SQS_ENDPOINT_URL AWS_PROCESS_RECORDING_QUEUE_URL \
+	TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY TRANSCRIPT_STORAGE_AWS_BUCKET_NAME \
+	DAILYCO_STORAGE_AWS_BUCKET_NAME WHEREBY_STORAGE_AWS_BUCKET_NAME; do
+	printf 'export %s=%q\n' "$v" "${!v}"
+done >"$DEV_ENV"
+
 # --- stop every child on Ctrl-C, SIGTERM or any exit (set before anything starts) -----------
 declare -A PID=()
 
@@ -109,8 +120,8 @@ died() { # name: report a child that exited and show the end of its log
 	tail -n 20 "$LOGS/$1.log" >&2
 }
 
-start emulator bin/reflectorctl emulate -addr "127.0.0.1:${EMU_PORT}"
-start recemu bin/reflectorctl emulate-recording -addr "127.0.0.1:${REC_PORT}"
+start emulator bin/reflectorctl emulate --addr "127.0.0.1:${EMU_PORT}"
+start recemu bin/reflectorctl emulate-recording --addr "127.0.0.1:${REC_PORT}"
 for _ in $(seq 100); do
 	[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${EMU_PORT}/daily/v1/rooms")" != 000 ] && break
 	alive "${PID[emulator]}" || { died emulator; exit 1; }
@@ -138,8 +149,11 @@ cat <<EOF
 Reflector is running at http://localhost:${API_PORT}   (API docs: http://localhost:${API_PORT}/openapi.json)
   emulated providers: Daily ${DAILY_API_URL}, Whereby ${WHEREBY_API_URL}
   logs:               $LOGS/{api,worker,scheduler,emulator,recemu}.log
-  recordings:         S3/SQS at http://127.0.0.1:${REC_PORT}, speech-to-text at ${TRANSCRIPTION_URL}; bin/reflectorctl recordings list
+  recordings:         S3/SQS at http://127.0.0.1:${REC_PORT}, speech-to-text at ${TRANSCRIPTION_URL}
   database:           ${DATABASE_URL}
+
+The CLI, in another shell:  source ${DEV_ENV} && bin/reflectorctl recordings list
+                       or:  make ctl ARGS="recordings list"
 
 Create a room and get its meeting:
   curl -s -XPOST localhost:${API_PORT}/v1/rooms -d '{"name":"demo"}' && curl -s -XPOST localhost:${API_PORT}/v1/rooms/demo/meeting

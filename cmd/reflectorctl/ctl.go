@@ -5,24 +5,26 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/jmoiron/sqlx"
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
+	"github.com/monadical/reflector-go/pkg/platform"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/tasks"
 )
 
-// ctl holds what the recording and task commands work on. main builds it from the
-// environment the services run with; tests build it on a test database and Redis.
+// ctl holds what the recording, task and webhook commands work on. newCtl builds only the
+// parts a verb uses; tests build it on a test database and Redis.
 type ctl struct {
 	store     store.RecordingStore
 	recs      recordingOps // nil when recordings are not configured
+	inbox     webhookInbox
 	inspector *asynq.Inspector
 	queue     tasks.Enqueuer
 	table     []tasks.Periodic // the scheduler's table, for `run`
@@ -31,34 +33,100 @@ type ctl struct {
 	poll      time.Duration // `run --wait` polling period
 }
 
+// uses lists the parts of a ctl a verb works on.
+type uses uint8
+
+const (
+	usesDB         uses = 1 << iota // c.store
+	usesQueue                       // c.inspector, c.queue
+	usesRecordings                  // c.recs (and the database and queue it writes to)
+	usesSchedule                    // c.table
+	usesInbox                       // c.inbox
+)
+
+// needs are the settings the parts require.
+func (u uses) needs() config.Need {
+	var n config.Need
+	if u&(usesDB|usesRecordings|usesInbox) != 0 {
+		n |= config.NeedDatabase
+	}
+	if u&(usesQueue|usesRecordings|usesInbox|usesSchedule) != 0 {
+		n |= config.NeedRedis
+	}
+	return n
+}
+
 // errNoRecordings is returned by commands that need the recording service when it is off.
 var errNoRecordings = errors.New("recordings are not configured (set TRANSCRIPTION_URL and the TRANSCRIPT_STORAGE_AWS_* settings)")
 
-// newCtl loads the configuration, connects to Postgres and Redis and builds the recording
-// service as the worker does. The returned func releases them.
-func newCtl(ctx context.Context) (*ctl, func(), error) {
-	cfg, err := config.Load(os.Getenv)
+// newCtl loads the settings the parts in u need and connects to what they use. The returned
+// func releases the connections.
+func (a *app) newCtl(ctx context.Context, u uses) (*ctl, func(), error) {
+	cfg, err := config.LoadFor(a.getenv, u.needs())
 	if err != nil {
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
-	conn, err := setup.Connect(ctx, cfg, 4)
-	if err != nil {
-		return nil, nil, err
+	c := &ctl{out: a.out, errw: a.errw, now: time.Now, poll: 500 * time.Millisecond}
+	var closers []func() error
+	release := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			_ = closers[i]()
+		}
 	}
-	release := func() { _ = conn.Close() }
-	db, client, inspector, platforms := conn.DB, conn.Queue, conn.Inspector, conn.Platforms
-	c := &ctl{store: store.NewRecordingStore(db), inspector: inspector, queue: client,
-		table: setup.Schedule(cfg), out: os.Stdout, errw: os.Stderr, now: time.Now, poll: 500 * time.Millisecond}
-	rec, err := setup.NewRecording(ctx, cfg, setup.RecordingDeps{DB: db, Platforms: platforms, Queue: client,
-		Inspector: inspector, Log: zap.NewNop(), Now: time.Now})
-	if err != nil {
+	if err := c.connect(ctx, cfg, u, &closers); err != nil {
 		release()
 		return nil, nil, err
+	}
+	return c, release, nil
+}
+
+// connect opens the database and Redis when u needs them and builds the parts on them.
+func (c *ctl) connect(ctx context.Context, cfg *config.Config, u uses, closers *[]func() error) error {
+	var db *sqlx.DB
+	if u.needs()&config.NeedDatabase != 0 {
+		var err error
+		if db, err = store.Open(ctx, cfg.DatabaseURL, 4); err != nil {
+			return err
+		}
+		*closers = append(*closers, db.Close)
+		c.store = store.NewRecordingStore(db)
+	}
+	if u.needs()&config.NeedRedis != 0 {
+		opt, err := setup.RedisOpt(cfg.RedisURL)
+		if err != nil {
+			return err
+		}
+		client, inspector := asynq.NewClient(opt), asynq.NewInspector(opt)
+		*closers = append(*closers, client.Close, inspector.Close)
+		c.queue, c.inspector = client, inspector
+	}
+	c.table = setup.Schedule(cfg)
+	platforms := configuredPlatforms(cfg)
+	if u&usesInbox != 0 {
+		c.inbox = setup.Webhooks(db, platforms, c.queue, nil, zap.NewNop())
+	}
+	if u&usesRecordings == 0 {
+		return nil
+	}
+	rec, err := setup.NewRecording(ctx, cfg, setup.RecordingDeps{DB: db, Platforms: platforms, Queue: c.queue,
+		Inspector: c.inspector, Log: zap.NewNop(), Now: time.Now})
+	if err != nil {
+		return err
 	}
 	if rec != nil {
 		c.recs = rec.Service
 	}
-	return c, release, nil
+	return nil
+}
+
+// configuredPlatforms registers the providers that have credentials; none is not an error
+// for the CLI, whose verbs mostly read our own tables.
+func configuredPlatforms(cfg *config.Config) *platform.Registry {
+	reg, err := setup.Platforms(cfg)
+	if err != nil {
+		return platform.NewRegistry()
+	}
+	return reg
 }
 
 // tw starts an aligned table on the command's output; call Flush when done.
@@ -87,28 +155,4 @@ func (p *progress) done() {
 	if p.n > 0 {
 		fmt.Fprintln(p.w)
 	}
-}
-
-// ctlCmd runs one of the recording and task commands on a ctl built from the environment.
-func ctlCmd(ctx context.Context, name string, args []string) error {
-	c, release, err := newCtl(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
-	return c.dispatch(ctx, name, args)
-}
-
-func (c *ctl) dispatch(ctx context.Context, name string, args []string) error {
-	switch name {
-	case "recordings":
-		return c.recordingsCmd(ctx, args)
-	case "reprocess":
-		return c.reprocessCmd(ctx, args)
-	case "tasks":
-		return c.tasksCmd(ctx, args)
-	case "run":
-		return c.runCmd(ctx, args)
-	}
-	return fmt.Errorf("unknown command %q", name)
 }

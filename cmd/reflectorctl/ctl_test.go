@@ -67,12 +67,21 @@ func newBundle(t *testing.T) *testBundle {
 	return b
 }
 
+// runCLI runs a command line through the command tree on c, with no environment.
+func runCLI(ctx context.Context, c *ctl, args ...string) error {
+	a := &app{getenv: func(string) string { return "" }, out: c.out, errw: c.errw,
+		open: func(context.Context, uses) (*ctl, func(), error) { return c, func() {}, nil }}
+	root := a.root()
+	root.SetArgs(args)
+	return root.ExecuteContext(ctx)
+}
+
 // run runs a command and returns its standard output, resetting both buffers.
 func (b *testBundle) run(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	b.out.Reset()
 	b.errw.Reset()
-	err := b.c.dispatch(b.ctx, args[0], args[1:])
+	err := runCLI(b.ctx, b.c, args...)
 	return b.out.String(), err
 }
 

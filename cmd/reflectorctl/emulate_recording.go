@@ -3,17 +3,17 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+	"github.com/spf13/cobra"
 
+	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/sqsfake"
 	"github.com/monadical/reflector-go/pkg/transcribe/emulator"
 )
@@ -26,33 +26,42 @@ const sttPrefix = "/stt/v1"
 // in-memory S3 (gofakes3; point TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL at it), SQS (requests
 // carrying X-Amz-Target; AWS_SQS_ENDPOINT_URL) and the speech-to-text emulator under /stt/v1.
 // Everything lives in memory and is gone on exit.
-func emulateRecordingCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("emulate-recording", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:1252", "listen address")
-	buckets := fs.String("buckets", defaultBuckets(), "comma-separated buckets to create")
-	queue := fs.String("queue", "recordings", "SQS queue to create")
-	key := fs.String("stt-api-key", os.Getenv("TRANSCRIPTION_API_KEY"), "Bearer key the speech-to-text emulator expects")
-	if err := fs.Parse(args); err != nil {
-		return err
+func (a *app) emulateRecordingCmd() *cobra.Command {
+	var addr, buckets, queue, key string
+	cmd := &cobra.Command{
+		Use:   "emulate-recording",
+		Short: "Serve S3, SQS and a speech-to-text endpoint for local development",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.LoadFor(a.getenv, config.NeedNothing)
+			if err != nil {
+				return fmt.Errorf("config: %w", err)
+			}
+			orDefault(&buckets, configuredBuckets(cfg))
+			orDefault(&key, cfg.Recording.TranscriptionKey)
+			h, queueURL, err := recordingEmulators(addr, buckets, queue, key)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "recording emulators on %s: S3 at /, SQS queue %s, speech-to-text at %s\n", addr, queueURL, sttPrefix)
+			return serve(cmd.Context(), addr, h)
+		},
 	}
-	h, queueURL, err := recordingEmulators(*addr, *buckets, *queue, *key)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("recording emulators on %s: S3 at /, SQS queue %s, speech-to-text at %s\n", *addr, queueURL, sttPrefix)
-	return serve(ctx, *addr, h)
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:1252", "listen address")
+	f.StringVar(&buckets, "buckets", "", "comma-separated buckets to create (default: the configured buckets)")
+	f.StringVar(&queue, "queue", "recordings", "SQS queue to create")
+	f.StringVar(&key, "stt-api-key", "", "Bearer key the speech-to-text emulator expects (default $TRANSCRIPTION_API_KEY)")
+	return cmd
 }
 
-// defaultBuckets are the buckets the configuration names.
-func defaultBuckets() string {
+// configuredBuckets are the buckets the configuration names.
+func configuredBuckets(cfg *config.Config) string {
 	var out []string
-	for _, k := range []string{"TRANSCRIPT_STORAGE_AWS_BUCKET_NAME", "DAILYCO_STORAGE_AWS_BUCKET_NAME", "WHEREBY_STORAGE_AWS_BUCKET_NAME"} {
-		if v := os.Getenv(k); v != "" {
+	for _, v := range []string{cfg.Recording.StorageBucket, cfg.Daily.BucketName, cfg.Whereby.BucketName} {
+		if v != "" {
 			out = append(out, v)
 		}
-	}
-	if len(out) == 0 {
-		out = append(out, "reflector-bucket")
 	}
 	return strings.Join(out, ",")
 }

@@ -1,118 +1,87 @@
 // Command reflectorctl is the engineers' CLI: database migrations, the local provider
-// emulators, and (as later issues add them) task and recording tools.
+// emulators, task, recording and webhook tools. Every verb has --help that works without any
+// configuration, and each verb asks only for the settings it uses.
 package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
 
-	"github.com/monadical/reflector-go/pkg/migrate"
-	"github.com/monadical/reflector-go/pkg/platform/emulator"
+	"github.com/spf13/cobra"
 )
-
-const usage = `usage: reflectorctl <command> [args]
-
-commands:
-  migrate up|down [N]|status   apply, revert (N steps, default all) or show migrations (DATABASE_URL)
-  emulate [-addr :1251]        serve the Daily and Whereby emulators for local development
-  webhooks list [--unprocessed] [--limit N]
-                               list provider webhooks in the inbox, newest first
-  webhooks replay <id>|--all-unprocessed
-                               process stored webhooks again (re-enqueue)
-  recordings list [--status S] [--limit N] | show <id> | missing
-                               recordings newest first, one in detail, meetings missing one
-  reprocess <transcript_id>... [--force]
-                               start a new generation of transcripts and queue them
-  tasks list <queue> [pending|scheduled|retry|archived|active|completed] [--limit N]
-  tasks retry|archive|delete <queue> <task_id>
-                               inspect and act on queued tasks (queues: critical, default, low)
-  run <periodic job> [--wait]  run a scheduled job now, e.g. meeting:process, recording:reprocess_failed
-  emulate-recording [-addr :1252]
-                               serve S3, SQS and a speech-to-text endpoint for local development
-`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
+	a := &app{getenv: os.Getenv, out: os.Stdout, errw: os.Stderr}
+	if err := a.root().ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "reflectorctl:", err)
-		os.Exit(1)
+		stop()
+		os.Exit(1) //nolint:gocritic // stop already ran
 	}
 }
 
-func run(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprint(os.Stderr, usage)
-		return fmt.Errorf("no command")
-	}
-	switch args[0] {
-	case "migrate":
-		return migrateCmd(args[1:])
-	case "emulate":
-		return emulateCmd(ctx, args[1:])
-	case "webhooks":
-		return webhooksCmd(ctx, args[1:])
-	case "recordings", "reprocess", "tasks", "run":
-		return ctlCmd(ctx, args[0], args[1:])
-	case "emulate-recording":
-		return emulateRecordingCmd(ctx, args[1:])
-	default:
-		fmt.Fprint(os.Stderr, usage)
-		return fmt.Errorf("unknown command %q", args[0])
-	}
+// app is the CLI's environment: where it reads settings and writes output, and how a verb
+// opens what it uses (tests replace open with connections of their own).
+type app struct {
+	getenv    func(string) string
+	out, errw io.Writer
+	open      func(ctx context.Context, u uses) (*ctl, func(), error) // nil: newCtl
 }
 
-func migrateCmd(args []string) error {
-	url := os.Getenv("DATABASE_URL")
-	if url == "" {
-		return fmt.Errorf("DATABASE_URL: required")
+// root builds the command tree. To add a command, write a method returning a *cobra.Command
+// in its own file and list it here.
+func (a *app) root() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "reflectorctl",
+		Short:         "Operate Reflector: migrations, tasks, recordings, webhooks, local emulators",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// Environment: only the settings a verb uses are read (DATABASE_URL, REDIS_URL, ...).
+		Long: "reflectorctl operates a Reflector deployment. Each verb reads only the settings it\n" +
+			"uses from the environment (the same variables as the api, worker and scheduler).",
 	}
-	if len(args) == 0 {
-		return fmt.Errorf("migrate: want up, down or status")
+	root.SetOut(a.out)
+	root.SetErr(a.errw)
+	root.AddCommand(
+		a.migrateCmd(),
+		a.emulateCmd(),
+		a.emulateRecordingCmd(),
+		a.webhooksCmd(),
+		a.recordingsCmd(),
+		a.reprocessCmd(),
+		a.tasksCmd(),
+		a.runCmd(),
+	)
+	return root
+}
+
+// with opens what a verb uses, runs fn on it and releases it.
+func (a *app) with(cmd *cobra.Command, u uses, fn func(ctx context.Context, c *ctl) error) error {
+	open := a.open
+	if open == nil {
+		open = a.newCtl
 	}
-	switch args[0] {
-	case "up":
-		if err := migrate.Up(url); err != nil {
-			return err
-		}
-	case "down":
-		steps := 0
-		if len(args) > 1 {
-			if _, err := fmt.Sscan(args[1], &steps); err != nil || steps <= 0 {
-				return fmt.Errorf("migrate down: N must be a positive number")
-			}
-		}
-		if err := migrate.Down(url, steps); err != nil {
-			return err
-		}
-	case "status":
-	default:
-		return fmt.Errorf("migrate: unknown subcommand %q", args[0])
-	}
-	st, err := migrate.GetStatus(url)
+	c, release, err := open(cmd.Context(), u)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("version=%d latest=%d dirty=%t\n", st.Version, st.Latest, st.Dirty)
-	return nil
+	defer release()
+	return fn(cmd.Context(), c)
 }
 
-func emulateCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("emulate", flag.ContinueOnError)
-	addr := fs.String("addr", ":1251", "listen address")
-	dailyKey := fs.String("daily-api-key", os.Getenv("DAILY_API_KEY"), "API key the Daily emulator expects")
-	dailySecret := fs.String("daily-webhook-secret", os.Getenv("DAILY_WEBHOOK_SECRET"), "Daily webhook secret (base64)")
-	wbKey := fs.String("whereby-api-key", os.Getenv("WHEREBY_API_KEY"), "API key the Whereby emulator expects")
-	wbSecret := fs.String("whereby-webhook-secret", os.Getenv("WHEREBY_WEBHOOK_SECRET"), "Whereby webhook secret")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	d := emulator.NewDaily(emulator.DailyOptions{APIKey: *dailyKey, WebhookSecret: *dailySecret})
-	w := emulator.NewWhereby(emulator.WherebyOptions{APIKey: *wbKey, WebhookSecret: *wbSecret})
-	fmt.Printf("emulators on %s: Daily at %s, Whereby at %s\n", *addr, emulator.DailyPrefix, emulator.WherebyPrefix)
-	return emulator.ListenAndServe(ctx, *addr, d, w)
+// group is a command that only holds subcommands: alone it prints its help, and an unknown
+// subcommand is an error (cobra would print the help and succeed).
+func group(use, short string) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			return cmd.Help()
+		}}
 }

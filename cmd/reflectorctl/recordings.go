@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/spf13/cobra"
 
 	"github.com/monadical/reflector-go/pkg/recording"
 )
@@ -18,35 +19,35 @@ type recordingOps interface {
 	MissingRecordings(ctx context.Context, now time.Time) ([]recording.MissingRecording, error)
 }
 
-// recordingsCmd runs `recordings list|show|missing`.
-func (c *ctl) recordingsCmd(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New("recordings: want list, show or missing")
-	}
-	switch args[0] {
-	case "list":
-		return c.recordingsList(ctx, args[1:])
-	case "show":
-		return c.recordingsShow(ctx, args[1:])
-	case "missing":
-		return c.recordingsMissing(ctx)
-	default:
-		return fmt.Errorf("recordings: unknown subcommand %q", args[0])
-	}
+// recordingsCmd is `recordings list|show|missing`.
+func (a *app) recordingsCmd() *cobra.Command {
+	cmd := group("recordings", "Inspect recordings and meetings missing one")
+	var status string
+	var limit int
+	list := &cobra.Command{Use: "list", Short: "Recordings, newest first (DATABASE_URL)", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.with(cmd, usesDB, func(ctx context.Context, c *ctl) error { return c.recordingsList(ctx, status, limit) })
+		}}
+	list.Flags().StringVar(&status, "status", "", "only recordings in this status (pending, downloading, stored, processing, completed, failed)")
+	list.Flags().IntVar(&limit, "limit", 50, "at most this many, newest first")
+	_ = list.RegisterFlagCompletionFunc("status", cobra.FixedCompletions(recordingStatuses(), cobra.ShellCompDirectiveNoFileComp))
+	show := &cobra.Command{Use: "show <recording_id>", Short: "One recording in detail, with its transcript (DATABASE_URL)",
+		Args: cobra.ExactArgs(1), RunE: func(cmd *cobra.Command, args []string) error {
+			return a.with(cmd, usesDB, func(ctx context.Context, c *ctl) error { return c.recordingsShow(ctx, args[0]) })
+		}}
+	missing := &cobra.Command{Use: "missing", Short: "Ended meetings with participants and no recording (recording settings)",
+		Args: cobra.NoArgs, RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.with(cmd, usesRecordings, func(ctx context.Context, c *ctl) error { return c.recordingsMissing(ctx) })
+		}}
+	cmd.AddCommand(list, show, missing)
+	return cmd
 }
 
-func (c *ctl) recordingsList(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("recordings list", flag.ContinueOnError)
-	fs.SetOutput(c.errw)
-	status := fs.String("status", "", "only recordings in this status (pending, downloading, stored, processing, completed, failed)")
-	limit := fs.Int("limit", 50, "at most this many, newest first")
-	if err := fs.Parse(args); err != nil {
-		return err
+func (c *ctl) recordingsList(ctx context.Context, status string, limit int) error {
+	if status != "" && !slices.Contains(recordingStatuses(), status) {
+		return fmt.Errorf("recordings list: unknown status %q", status)
 	}
-	if *status != "" && !validStatus(recording.Status(*status)) {
-		return fmt.Errorf("recordings list: unknown status %q", *status)
-	}
-	recs, err := c.store.RecordingsRecent(ctx, recording.Status(*status), *limit)
+	recs, err := c.store.RecordingsRecent(ctx, recording.Status(status), limit)
 	if err != nil {
 		return err
 	}
@@ -59,13 +60,9 @@ func (c *ctl) recordingsList(ctx context.Context, args []string) error {
 	return w.Flush()
 }
 
-func validStatus(s recording.Status) bool {
-	switch s {
-	case recording.StatusPending, recording.StatusDownloading, recording.StatusStored,
-		recording.StatusProcessing, recording.StatusCompleted, recording.StatusFailed:
-		return true
-	}
-	return false
+func recordingStatuses() []string {
+	return []string{string(recording.StatusPending), string(recording.StatusDownloading), string(recording.StatusStored),
+		string(recording.StatusProcessing), string(recording.StatusCompleted), string(recording.StatusFailed)}
 }
 
 func meetingOrOrphan(r recording.Recording) string {
@@ -84,11 +81,8 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func (c *ctl) recordingsShow(ctx context.Context, args []string) error {
-	if len(args) != 1 {
-		return errors.New("recordings show: want one recording id")
-	}
-	id, err := uuid.Parse(args[0])
+func (c *ctl) recordingsShow(ctx context.Context, raw string) error {
+	id, err := uuid.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("recordings show: %w", err)
 	}
@@ -159,22 +153,21 @@ func (c *ctl) recordingsMissing(ctx context.Context) error {
 	return nil
 }
 
-// reprocessCmd runs `reprocess <transcript_id>... [--force]`: a new generation of each
+// reprocessCmd is `reprocess <transcript_id>... [--force]`: a new generation of each
 // transcript, queued; the counter shows progress over many ids.
-func (c *ctl) reprocessCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("reprocess", flag.ContinueOnError)
-	fs.SetOutput(c.errw)
-	force := fs.Bool("force", false, "also restart a transcript that is processing or done")
-	if err := fs.Parse(reorderFlags(args)); err != nil {
-		return err
-	}
-	if fs.NArg() == 0 {
-		return errors.New("reprocess: want one or more transcript ids")
-	}
-	if c.recs == nil {
-		return errNoRecordings
-	}
-	return c.reprocessAll(ctx, fs.Args(), *force)
+func (a *app) reprocessCmd() *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{Use: "reprocess <transcript_id>...", Short: "Start a new generation of transcripts and queue them",
+		Args: cobra.MinimumNArgs(1), RunE: func(cmd *cobra.Command, args []string) error {
+			return a.with(cmd, usesRecordings, func(ctx context.Context, c *ctl) error {
+				if c.recs == nil {
+					return errNoRecordings
+				}
+				return c.reprocessAll(ctx, args, force)
+			})
+		}}
+	cmd.Flags().BoolVar(&force, "force", false, "also restart a transcript that is processing or done")
+	return cmd
 }
 
 func (c *ctl) reprocessAll(ctx context.Context, ids []string, force bool) error {
@@ -196,18 +189,4 @@ func (c *ctl) reprocessAll(ctx context.Context, ids []string, force bool) error 
 		p.step(1)
 	}
 	return errors.Join(errs...)
-}
-
-// reorderFlags moves flags before positional arguments, so `reprocess <id> --force` works
-// (package flag stops at the first positional argument).
-func reorderFlags(args []string) []string {
-	var flags, rest []string
-	for _, a := range args {
-		if len(a) > 1 && a[0] == '-' {
-			flags = append(flags, a)
-		} else {
-			rest = append(rest, a)
-		}
-	}
-	return append(flags, rest...)
 }

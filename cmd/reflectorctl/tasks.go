@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/spf13/cobra"
 
 	"github.com/monadical/reflector-go/pkg/tasks"
 )
@@ -16,19 +16,51 @@ import (
 // taskPage is how many tasks one inspector call lists.
 const taskPage = 100
 
-// tasksCmd runs `tasks list|retry|archive|delete`.
-func (c *ctl) tasksCmd(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New("tasks: want list, retry, archive or delete")
+// taskStates are the states `tasks list` accepts.
+func taskStates() []string {
+	return []string{"pending", "scheduled", "retry", "archived", "active", "completed"}
+}
+
+// queueNames are the queues, for completion.
+func queueNames() []string { return []string{tasks.QueueCritical, tasks.QueueDefault, tasks.QueueLow} }
+
+// tasksCmd is `tasks list|retry|archive|delete` on REDIS_URL.
+func (a *app) tasksCmd() *cobra.Command {
+	cmd := group("tasks", "Inspect and act on queued tasks (queues: critical, default, low; REDIS_URL)")
+	var limit int
+	list := &cobra.Command{Use: "list <queue> [" + strings.Join(taskStates(), "|") + "]", Short: "Tasks of a queue in one state (default pending)",
+		Args: cobra.RangeArgs(1, 2), ValidArgsFunction: queueThenState,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			state := "pending"
+			if len(args) == 2 {
+				state = args[1]
+			}
+			return a.with(cmd, usesQueue, func(ctx context.Context, c *ctl) error { return c.tasksList(ctx, args[0], state, limit) })
+		}}
+	list.Flags().IntVar(&limit, "limit", 1000, "at most this many tasks")
+	cmd.AddCommand(list)
+	for _, act := range []struct{ name, short string }{
+		{"retry", "Run a retry, scheduled or archived task now"},
+		{"archive", "Archive a task (it stops being retried)"},
+		{"delete", "Delete a task"},
+	} {
+		cmd.AddCommand(&cobra.Command{Use: act.name + " <queue> <task_id>", Short: act.short, Args: cobra.ExactArgs(2),
+			ValidArgsFunction: queueThenState, RunE: func(cmd *cobra.Command, args []string) error {
+				return a.with(cmd, usesQueue, func(_ context.Context, c *ctl) error { return c.taskAct(act.name, args[0], args[1]) })
+			}})
 	}
-	switch args[0] {
-	case "list":
-		return c.tasksList(ctx, args[1:])
-	case "retry", "archive", "delete":
-		return c.taskAct(args[0], args[1:])
-	default:
-		return fmt.Errorf("tasks: unknown subcommand %q", args[0])
+	return cmd
+}
+
+// queueThenState completes a queue name first and a task state second.
+func queueThenState(cmd *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	switch {
+	case len(args) == 0:
+		return queueNames(), cobra.ShellCompDirectiveNoFileComp
+	case len(args) == 1 && cmd.Name() == "list":
+		return taskStates(), cobra.ShellCompDirectiveNoFileComp
 	}
+	return nil, cobra.ShellCompDirectiveNoFileComp
 }
 
 // lister returns the inspector's list call for a task state.
@@ -50,26 +82,12 @@ func (c *ctl) lister(state string) (func(string, ...asynq.ListOption) ([]*asynq.
 	return nil, fmt.Errorf("tasks list: unknown state %q (pending, scheduled, retry, archived, active, completed)", state)
 }
 
-func (c *ctl) tasksList(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New("tasks list: want <queue> [pending|scheduled|retry|archived|active|completed] [--limit N]")
-	}
-	queue, state := args[0], "pending"
-	rest := args[1:]
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		state, rest = rest[0], rest[1:]
-	}
-	fs := flag.NewFlagSet("tasks list", flag.ContinueOnError)
-	fs.SetOutput(c.errw)
-	limit := fs.Int("limit", 1000, "at most this many tasks")
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
+func (c *ctl) tasksList(ctx context.Context, queue, state string, limit int) error {
 	list, err := c.lister(state)
 	if err != nil {
 		return err
 	}
-	infos, err := c.collect(ctx, queue, list, *limit)
+	infos, err := c.collect(ctx, queue, list, limit)
 	if err != nil {
 		return fmt.Errorf("tasks list %s %s: %w", queue, state, err)
 	}
@@ -120,11 +138,7 @@ func (c *ctl) printTasks(infos []*asynq.TaskInfo) error {
 }
 
 // taskAct retries (runs now), archives or deletes one task.
-func (c *ctl) taskAct(action string, args []string) error {
-	if len(args) != 2 {
-		return fmt.Errorf("tasks %s: want <queue> <task_id>", action)
-	}
-	queue, id := args[0], args[1]
+func (c *ctl) taskAct(action, queue, id string) error {
 	var err error
 	switch action {
 	case "retry":
@@ -141,22 +155,29 @@ func (c *ctl) taskAct(action string, args []string) error {
 	return nil
 }
 
-// runCmd runs `run <periodic job> [--wait]`: it enqueues one tick of a job of the
-// scheduler's table now and, with --wait, follows it until it completes or gives up.
-func (c *ctl) runCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(c.errw)
-	wait := fs.Bool("wait", false, "wait for the job to finish, showing its state")
-	timeout := fs.Duration("timeout", 15*time.Minute, "how long --wait waits")
-	if err := fs.Parse(reorderFlags(args)); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
+// runCmd is `run <periodic job> [--wait]`: it enqueues one tick of a job of the scheduler's
+// table now and, with --wait, follows it until it completes or gives up.
+func (a *app) runCmd() *cobra.Command {
+	var wait bool
+	var timeout time.Duration
+	cmd := &cobra.Command{Use: "run <periodic job>", Short: "Run a scheduled job now, e.g. meeting:process (REDIS_URL)",
+		Args: cobra.MaximumNArgs(1), RunE: func(cmd *cobra.Command, args []string) error {
+			return a.with(cmd, usesQueue|usesSchedule, func(ctx context.Context, c *ctl) error {
+				return c.run(ctx, append(args, "")[0], wait, timeout)
+			})
+		}}
+	cmd.Flags().BoolVar(&wait, "wait", false, "wait for the job to finish, showing its state")
+	cmd.Flags().DurationVar(&timeout, "timeout", 15*time.Minute, "how long --wait waits")
+	return cmd
+}
+
+func (c *ctl) run(ctx context.Context, job string, wait bool, timeout time.Duration) error {
+	if job == "" {
 		return fmt.Errorf("run: want one periodic job: %s", strings.Join(c.jobNames(), ", "))
 	}
-	p, ok := tasks.Find(c.table, fs.Arg(0))
+	p, ok := tasks.Find(c.table, job)
 	if !ok {
-		return fmt.Errorf("run: %q is not a scheduled job in this configuration (have: %s)", fs.Arg(0),
+		return fmt.Errorf("run: %q is not a scheduled job in this configuration (have: %s)", job,
 			strings.Join(c.jobNames(), ", "))
 	}
 	t, id := p.RunNowTask(c.now())
@@ -164,10 +185,10 @@ func (c *ctl) runCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("run %s: %w", p.Type, err)
 	}
 	fmt.Fprintf(c.out, "queued %s on %s as %s\n", p.Type, p.Queue, id)
-	if !*wait {
+	if !wait {
 		return nil
 	}
-	wctx, cancel := context.WithTimeout(ctx, *timeout)
+	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	return c.follow(wctx, p.Queue, id)
 }

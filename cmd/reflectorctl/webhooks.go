@@ -2,25 +2,17 @@ package main
 
 import (
 	"context"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"text/tabwriter"
 	"time"
 
-	"go.uber.org/zap"
+	"github.com/spf13/cobra"
 
-	"github.com/monadical/reflector-go/pkg/config"
-	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/webhook"
 )
-
-const webhooksUsage = `usage:
-  reflectorctl webhooks list [--unprocessed] [--limit N]
-  reflectorctl webhooks replay <id> | --all-unprocessed [--limit N]
-`
 
 // webhookInbox is what the webhooks commands use (webhook.Service).
 type webhookInbox interface {
@@ -29,88 +21,57 @@ type webhookInbox interface {
 	ReplayUnprocessed(ctx context.Context, limit int) (int, error)
 }
 
-// webhooksCmd runs `webhooks list|replay` against the inbox of DATABASE_URL and REDIS_URL.
-func webhooksCmd(ctx context.Context, args []string) error {
-	cfg, err := config.Load(os.Getenv)
-	if err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	conn, err := setup.Connect(ctx, cfg, 2)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return runWebhooks(ctx, setup.Webhooks(conn.DB, conn.Platforms, conn.Queue, nil, zap.NewNop()), args, os.Stdout)
-}
-
-// runWebhooks parses and runs one webhooks subcommand.
-func runWebhooks(ctx context.Context, inbox webhookInbox, args []string, out io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("webhooks: want list or replay\n%s", webhooksUsage)
-	}
-	fs := flag.NewFlagSet("webhooks "+args[0], flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	unprocessed := fs.Bool("unprocessed", false, "only rows not processed yet")
-	all := fs.Bool("all-unprocessed", false, "replay every unprocessed row")
-	limit := fs.Int("limit", 50, "rows at most")
-	if err := fs.Parse(interleaved(args[1:])); err != nil {
-		return fmt.Errorf("webhooks %s: %w\n%s", args[0], err, webhooksUsage)
-	}
-	switch args[0] {
-	case "list":
-		evs, err := inbox.List(ctx, webhook.ListFilter{Unprocessed: *unprocessed, Limit: *limit})
-		if err != nil {
-			return err
-		}
-		return printEvents(out, evs)
-	case "replay":
-		return replayWebhooks(ctx, inbox, fs.Args(), *all, *limit, out)
-	}
-	return fmt.Errorf("webhooks: unknown subcommand %q\n%s", args[0], webhooksUsage)
-}
-
-// interleaved moves flags before positional arguments, so `replay 12 --limit 3` parses.
-func interleaved(args []string) []string {
-	var flags, pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--limit" || a == "-limit":
-			flags = append(flags, a)
-			if i+1 < len(args) {
-				flags = append(flags, args[i+1])
-				i++
+// webhooksCmd is `webhooks list|replay` on the inbox of DATABASE_URL (replay also REDIS_URL).
+func (a *app) webhooksCmd() *cobra.Command {
+	cmd := group("webhooks", "Inspect and replay provider webhooks stored in the inbox")
+	var unprocessed, all bool
+	var limit int
+	list := &cobra.Command{Use: "list", Short: "Webhooks in the inbox, newest first", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.with(cmd, usesInbox, func(ctx context.Context, c *ctl) error {
+				evs, err := c.inbox.List(ctx, webhook.ListFilter{Unprocessed: unprocessed, Limit: limit})
+				if err != nil {
+					return err
+				}
+				return printEvents(c.out, evs)
+			})
+		}}
+	list.Flags().BoolVar(&unprocessed, "unprocessed", false, "only rows not processed yet")
+	list.Flags().IntVar(&limit, "limit", 50, "rows at most")
+	replay := &cobra.Command{Use: "replay <id> | --all-unprocessed", Short: "Process stored webhooks again (re-enqueue)",
+		Args: cobra.MaximumNArgs(1), RunE: func(cmd *cobra.Command, args []string) error {
+			if all == (len(args) == 1) {
+				return errors.New("webhooks replay: give one id or --all-unprocessed")
 			}
-		case len(a) > 1 && a[0] == '-':
-			flags = append(flags, a)
-		default:
-			pos = append(pos, a)
-		}
-	}
-	return append(flags, pos...)
+			return a.with(cmd, usesInbox, func(ctx context.Context, c *ctl) error {
+				return replayWebhooks(ctx, c.inbox, args, limit, c.out)
+			})
+		}}
+	replay.Flags().BoolVar(&all, "all-unprocessed", false, "replay every unprocessed row")
+	replay.Flags().IntVar(&limit, "limit", 50, "rows at most with --all-unprocessed")
+	cmd.AddCommand(list, replay)
+	return cmd
 }
 
-func replayWebhooks(ctx context.Context, inbox webhookInbox, pos []string, all bool, limit int, out io.Writer) error {
-	switch {
-	case all && len(pos) == 0:
+// replayWebhooks replays one row (pos holds its id) or, with no id, every unprocessed row.
+func replayWebhooks(ctx context.Context, inbox webhookInbox, pos []string, limit int, out io.Writer) error {
+	if len(pos) == 0 {
 		n, err := inbox.ReplayUnprocessed(ctx, limit)
 		if err != nil {
 			return err
 		}
 		_, err = fmt.Fprintf(out, "replayed=%d\n", n)
 		return err
-	case !all && len(pos) == 1:
-		id, err := strconv.ParseInt(pos[0], 10, 64)
-		if err != nil {
-			return fmt.Errorf("webhooks replay: bad id %q", pos[0])
-		}
-		if err := inbox.Replay(ctx, id); err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(out, "replayed=1 id=%d\n", id)
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		return fmt.Errorf("webhooks replay: bad id %q", pos[0])
+	}
+	if err := inbox.Replay(ctx, id); err != nil {
 		return err
 	}
-	return fmt.Errorf("webhooks replay: give one id or --all-unprocessed\n%s", webhooksUsage)
+	_, err = fmt.Fprintf(out, "replayed=1 id=%d\n", id)
+	return err
 }
 
 func printEvents(out io.Writer, evs []webhook.Event) error {

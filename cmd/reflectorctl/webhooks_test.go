@@ -39,6 +39,10 @@ func TestWebhooksCommands(t *testing.T) {
 		require.NoError(t, err)
 	}
 	var out bytes.Buffer
+	c := &ctl{inbox: inbox, out: &out, errw: &out}
+	runWebhooks := func(_ context.Context, _ webhookInbox, args []string, _ *bytes.Buffer) error {
+		return runCLI(ctx, c, append([]string{"webhooks"}, args...)...)
+	}
 	require.NoError(t, runWebhooks(ctx, inbox, []string{"list", "--unprocessed", "--limit", "1"}, &out))
 	require.Contains(t, out.String(), "e2")
 	require.NotContains(t, out.String(), "e1")

@@ -113,8 +113,14 @@ func (c *Config) Configured() []string {
 	return out
 }
 
-// Load reads the configuration through getenv (os.Getenv in main, a map in tests).
-func Load(getenv func(string) string) (*Config, error) {
+// Load reads the configuration through getenv (os.Getenv in main, a map in tests) and
+// requires everything the long-running processes need.
+func Load(getenv func(string) string) (*Config, error) { return LoadFor(getenv, NeedAll) }
+
+// LoadFor reads the configuration like Load but requires only the parts in needs: a CLI verb
+// that reads the queue does not ask for DATABASE_URL or a provider key. Values that are set
+// are still validated.
+func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 	r := reader{getenv: getenv}
 	c := &Config{
 		DatabaseURL:   r.str("DATABASE_URL", ""),
@@ -181,16 +187,20 @@ func Load(getenv func(string) string) (*Config, error) {
 			TranscriptionKey:   r.str("TRANSCRIPTION_API_KEY", ""),
 		},
 	}
-	r.required("DATABASE_URL", c.DatabaseURL)
-	r.required("REDIS_URL", c.RedisURL)
-	c.validate(&r)
+	if needs&NeedDatabase != 0 {
+		r.required("DATABASE_URL", c.DatabaseURL)
+	}
+	if needs&NeedRedis != 0 {
+		r.required("REDIS_URL", c.RedisURL)
+	}
+	c.validate(&r, needs)
 	if r.err != nil {
 		return nil, r.err
 	}
 	return c, nil
 }
 
-func (c *Config) validate(r *reader) {
+func (c *Config) validate(r *reader, needs Need) {
 	if c.Auth.Backend == "jwt" {
 		r.required("AUTH_JWT_PUBLIC_KEY", c.Auth.JWTPublicKey)
 	}
@@ -200,7 +210,7 @@ func (c *Config) validate(r *reader) {
 	if u, err := url.Parse(c.RedisURL); c.RedisURL != "" && (err != nil || (u.Scheme != "redis" && u.Scheme != "rediss")) {
 		r.fail("REDIS_URL", "must be a redis:// URL")
 	}
-	if !slices.Contains(c.Configured(), c.DefaultPlatform) {
+	if needs&NeedPlatform != 0 && !slices.Contains(c.Configured(), c.DefaultPlatform) {
 		key := strings.ToUpper(c.DefaultPlatform) + "_API_KEY"
 		r.fail(key, "required when DEFAULT_VIDEO_PLATFORM="+c.DefaultPlatform)
 	}

@@ -214,3 +214,21 @@ func TestAuthPEM(t *testing.T) {
 		require.Equal(t, "AUTH_JWT_PUBLIC_KEY", cerr.Var)
 	})
 }
+
+// TestLoadForAsksOnlyWhatIsNeeded: a verb that needs Redis loads without DATABASE_URL or a
+// provider key; values that are set are still checked.
+func TestLoadForAsksOnlyWhatIsNeeded(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"REDIS_URL": "redis://redis:6379/0"}
+	get := func(k string) string { return env[k] }
+	c, err := config.LoadFor(get, config.NeedRedis)
+	require.NoError(t, err)
+	require.Equal(t, "redis://redis:6379/0", c.RedisURL)
+	_, err = config.LoadFor(get, config.NeedDatabase)
+	require.EqualError(t, err, "DATABASE_URL: required")
+	_, err = config.LoadFor(get, config.NeedRedis|config.NeedPlatform)
+	require.EqualError(t, err, "DAILY_API_KEY: required when DEFAULT_VIDEO_PLATFORM=daily")
+	env["LOG_LEVEL"] = "loud"
+	_, err = config.LoadFor(get, config.NeedNothing)
+	require.ErrorContains(t, err, "LOG_LEVEL")
+}

@@ -26,13 +26,9 @@ type Conn struct {
 // Connect opens every connection with at most dbConns database connections; Close releases
 // them. On error nothing is left open.
 func Connect(ctx context.Context, cfg *config.Config, dbConns int) (*Conn, error) {
-	opt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	redisOpt, err := RedisOpt(cfg.RedisURL)
 	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
-	redisOpt, ok := opt.(asynq.RedisClientOpt)
-	if !ok {
-		return nil, fmt.Errorf("REDIS_URL: only a single Redis server is supported")
+		return nil, err
 	}
 	platforms, err := Platforms(cfg)
 	if err != nil {
@@ -49,4 +45,17 @@ func Connect(ctx context.Context, cfg *config.Config, dbConns int) (*Conn, error
 // Close releases every connection.
 func (c *Conn) Close() error {
 	return errors.Join(c.Inspector.Close(), c.Queue.Close(), c.DB.Close())
+}
+
+// RedisOpt parses REDIS_URL into asynq's connection options.
+func RedisOpt(url string) (asynq.RedisClientOpt, error) {
+	opt, err := asynq.ParseRedisURI(url)
+	if err != nil {
+		return asynq.RedisClientOpt{}, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	redisOpt, ok := opt.(asynq.RedisClientOpt)
+	if !ok {
+		return asynq.RedisClientOpt{}, fmt.Errorf("REDIS_URL: only a single Redis server is supported")
+	}
+	return redisOpt, nil
 }
