@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
@@ -16,6 +17,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/tasks"
+	"github.com/monadical/reflector-go/pkg/user"
 )
 
 func main() { setup.Main("api", run) }
@@ -46,6 +48,7 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	inbox, closeInbox := setup.WebhookReceiver(db, platforms, queue, log)
 	defer closeInbox()
 	e := httpapi.New(httpapi.Deps{Rooms: rooms, Meetings: meetings, Calendar: cal, Webhooks: inbox, Auth: auth, Log: log,
+		Identities: identities(cfg, db),
 		Ready: map[string]func(context.Context) error{
 			"database": db.PingContext,
 			"redis":    func(context.Context) error { _, err := inspector.Queues(); return err },
@@ -66,6 +69,15 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 		return err
 	}
 	return nil
+}
+
+// identities maps token subjects to user ids and checks API keys; the none backend has one
+// user and no keys.
+func identities(cfg *config.Config, db *sqlx.DB) httpapi.Identities {
+	if cfg.Auth.Backend == "none" {
+		return nil
+	}
+	return user.NewService(user.Config{Store: store.NewUserStore(db), Secret: cfg.Auth.APIKeySecret})
 }
 
 func authenticator(cfg *config.Config) (httpapi.Authenticator, error) {

@@ -48,6 +48,9 @@ type AuthConfig struct {
 	JWTAudience  string
 	LocalUserID  string // the one user of the none backend
 	LocalEmail   string
+	// APIKeySecret is the HMAC key of stored API key hashes (SECRET_KEY, the original's name and
+	// format, so keys imported from it keep working); empty refuses X-API-Key.
+	APIKeySecret string
 }
 
 // DailyConfig configures the Daily client.
@@ -137,6 +140,7 @@ func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 			JWTAudience:  r.str("AUTH_JWT_AUDIENCE", ""),
 			LocalUserID:  r.str("AUTH_LOCAL_USER_ID", "local-user"),
 			LocalEmail:   r.str("AUTH_LOCAL_EMAIL", "local@localhost"),
+			APIKeySecret: r.str("SECRET_KEY", ""),
 		},
 		DefaultPlatform:       r.oneOf("DEFAULT_VIDEO_PLATFORM", "daily", "daily", "whereby"),
 		DailyMigrationEnabled: r.boolean("DAILY_MIGRATION_ENABLED", false),
@@ -225,7 +229,7 @@ func (c *Config) Redacted() map[string]any {
 	return map[string]any{
 		"http_addr": c.HTTPAddr, "database_url": maskURL(c.DatabaseURL), "redis_url": maskURL(c.RedisURL),
 		"auth_backend": c.Auth.Backend, "default_platform": c.DefaultPlatform, "configured_platforms": c.Configured(),
-		"daily_api_url": c.Daily.APIURL, "daily_api_key": mask(c.Daily.APIKey), "daily_webhook_secret": mask(c.Daily.WebhookSecret),
+		"daily_api_url": c.Daily.APIURL, "daily_api_key": mask(c.Daily.APIKey), "daily_webhook_secret": mask(c.Daily.WebhookSecret), "secret_key": mask(c.Auth.APIKeySecret),
 		"whereby_api_url": c.Whereby.APIURL, "whereby_api_key": mask(c.Whereby.APIKey),
 		"whereby_webhook_secret": mask(c.Whereby.WebhookSecret), "ui_base_url": c.UIBaseURL,
 		"process_meetings_interval": c.Lifecycle.ProcessMeetingsInterval.String(),

@@ -24,7 +24,10 @@ type Deps struct {
 	// Webhooks is the provider webhook inbox; without it webhooks answer 401.
 	Webhooks WebhookReceiver
 	Auth     Authenticator
-	Log      *zap.Logger
+	// Identities maps token subjects to internal user ids and authenticates X-API-Key; without
+	// it the token's sub is the user id and API keys are ignored.
+	Identities Identities
+	Log        *zap.Logger
 	// Ready checks the dependencies /readyz reports on (database, redis), by name.
 	Ready map[string]func(ctx context.Context) error
 	// Extra registers routes owned by other transports (webhooks, lifecycle, calendar) in
@@ -44,7 +47,8 @@ func New(d Deps) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	routes := append(s.routes(), d.Extra...)
-	e.Use(middleware.RequestID(), recoverer(d.Log), authMiddleware(d.Auth, signedRoutes(routes)))
+	signed := signedRoutes(routes)
+	e.Use(middleware.RequestID(), recoverer(d.Log), authMiddleware(d.Auth, signed), identityMiddleware(d.Identities, signed))
 	for _, r := range routes {
 		h := r.Handler
 		if r.Auth == AuthRequired {
