@@ -121,10 +121,10 @@ func requireRows(t *testing.T, db *sqlx.DB) {
 	t.Helper()
 	var room struct {
 		Name, UserID, Platform, RoomMode, RecordingType, RecordingTrigger, ZulipStream, ZulipTopic string
-		WebhookURL, WebhookSecret, ICSURL, ICSLastEtag                                            *string
-		ICSFetchInterval                                                                          int
-		ICSEnabled, IsShared, IsLocked, SkipConsent, ZulipAutoPost                                bool
-		ICSLastSync                                                                               *time.Time
+		WebhookURL, WebhookSecret, ICSURL, ICSLastEtag                                             *string
+		ICSFetchInterval                                                                           int
+		ICSEnabled, IsShared, IsLocked, SkipConsent, ZulipAutoPost                                 bool
+		ICSLastSync                                                                                *time.Time
 	}
 	q := `SELECT name, user_id AS userid, platform, room_mode AS roommode, recording_type AS recordingtype,
 		recording_trigger AS recordingtrigger, zulip_stream AS zulipstream, zulip_topic AS zuliptopic,
