@@ -56,6 +56,8 @@ func (a *app) root() *cobra.Command {
 		a.reprocessCmd(),
 		a.tasksCmd(),
 		a.runCmd(),
+		a.importCmd(),
+		a.apiKeyCmd(),
 	)
 	return root
 }

@@ -50,6 +50,8 @@ type Options struct {
 	Meeting   func(*meeting.Config)
 	Processor func(*meeting.ProcessorConfig)
 	Extra     func(a *App) []httpapi.Route
+	// Identities, when set, maps token subjects to user ids and checks X-API-Key.
+	Identities func(a *App) httpapi.Identities
 }
 
 // App is a running API stack.
@@ -136,6 +138,9 @@ func New(t testing.TB, o Options) *App {
 		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}}
 	if o.Extra != nil {
 		d.Extra = o.Extra(a)
+	}
+	if o.Identities != nil {
+		d.Identities = o.Identities(a)
 	}
 	srv := httptest.NewServer(httpapi.New(d))
 	t.Cleanup(srv.Close)

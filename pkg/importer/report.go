@@ -85,14 +85,14 @@ func (r *Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "transcripts left in the original (referenced): %d\n", r.Transcripts)
 	switch {
-	case r.Changed() == 0 && len(r.Skipped) == 0:
+	case !r.DryRun && !r.Committed:
+		fmt.Fprintln(w, "failed: rolled back, nothing written")
+	case r.Changed() == 0:
 		fmt.Fprintln(w, "nothing to change: the import is up to date")
 	case r.DryRun:
 		fmt.Fprintf(w, "dry run: %d rows would change, nothing was written\n", r.Changed())
-	case r.Committed:
-		fmt.Fprintf(w, "%d rows written\n", r.Changed())
 	default:
-		fmt.Fprintln(w, "failed: rolled back, nothing written")
+		fmt.Fprintf(w, "%d rows written\n", r.Changed())
 	}
 }
 
