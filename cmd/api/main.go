@@ -49,6 +49,7 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	defer closeInbox()
 	e := httpapi.New(httpapi.Deps{Rooms: rooms, Meetings: meetings, Calendar: cal, Webhooks: inbox, Auth: auth, Log: log,
 		Identities: identities(cfg, db),
+		CORS:       httpapi.CORS{Origins: cfg.Web.CORSOrigins, AllowCredentials: cfg.Web.CORSAllowCredentials},
 		Ready: map[string]func(context.Context) error{
 			"database": db.PingContext,
 			"redis":    func(context.Context) error { _, err := inspector.Queues(); return err },

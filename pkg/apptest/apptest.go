@@ -52,6 +52,7 @@ type Options struct {
 	Extra     func(a *App) []httpapi.Route
 	// Identities, when set, maps token subjects to user ids and checks X-API-Key.
 	Identities func(a *App) httpapi.Identities
+	CORS       httpapi.CORS
 }
 
 // App is a running API stack.
@@ -135,7 +136,7 @@ func New(t testing.TB, o Options) *App {
 		auth = TestAuth{}
 	}
 	d := httpapi.Deps{Rooms: a.Rooms, Meetings: a.Meetings, Calendar: a.Calendar, Webhooks: a.Webhooks, Auth: auth, Log: a.Log,
-		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}}
+		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}, CORS: o.CORS}
 	if o.Extra != nil {
 		d.Extra = o.Extra(a)
 	}
@@ -184,6 +185,7 @@ func Config() *config.Config {
 type Response struct {
 	Status int
 	Body   []byte
+	Header http.Header
 }
 
 // JSON decodes the body into a map (or fails the test).
@@ -232,7 +234,7 @@ func (a *App) Do(t testing.TB, method, path string, body any, headers ...string)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return Response{Status: resp.StatusCode, Body: b}
+	return Response{Status: resp.StatusCode, Body: b, Header: resp.Header}
 }
 
 // CreateRoom makes a room through the service and returns it.

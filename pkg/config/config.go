@@ -39,6 +39,7 @@ type Config struct {
 	Worker    WorkerConfig
 	Calendar  CalendarConfig
 	Recording RecordingConfig
+	Web       WebConfig
 }
 
 // AuthConfig selects and configures authentication.
@@ -191,6 +192,7 @@ func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 			TranscriptionKey:   r.str("TRANSCRIPTION_API_KEY", ""),
 		},
 	}
+	c.Web = loadWeb(&r)
 	if needs&NeedDatabase != 0 {
 		r.required("DATABASE_URL", c.DatabaseURL)
 	}
@@ -234,6 +236,7 @@ func (c *Config) Redacted() map[string]any {
 		"whereby_webhook_secret": mask(c.Whereby.WebhookSecret), "ui_base_url": c.UIBaseURL,
 		"process_meetings_interval": c.Lifecycle.ProcessMeetingsInterval.String(),
 		"recording":                 c.Recording.redacted(),
+		"web":                       c.Web.redacted(),
 	}
 }
 

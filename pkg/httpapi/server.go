@@ -33,6 +33,8 @@ type Deps struct {
 	// Extra registers routes owned by other transports (webhooks, lifecycle, calendar) in
 	// the same table, so /openapi.json describes them too.
 	Extra []Route
+	// CORS configures cross-origin access (zero value: any origin, no credentials).
+	CORS CORS
 }
 
 type server struct{ d Deps }
@@ -46,6 +48,7 @@ func New(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.Pre(corsMiddleware(d.CORS))
 	routes := append(s.routes(), d.Extra...)
 	signed := signedRoutes(routes)
 	e.Use(middleware.RequestID(), recoverer(d.Log), authMiddleware(d.Auth, signed), identityMiddleware(d.Identities, signed))

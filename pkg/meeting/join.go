@@ -118,7 +118,8 @@ func (s *Service) Token(ctx context.Context, r room.Room, m Meeting, userID stri
 	}
 	tok, err := ti.MeetingToken(ctx, platform.TokenRequest{
 		RoomName: m.RoomName, UserID: userID, IsOwner: r.IsOwner(userID),
-		EnableRecordingUI: m.RecordingType == "local" || (m.RecordingType == "cloud" && r.SkipConsent),
+		EnableRecordingUI:   m.RecordingType == "local" || (m.RecordingType == "cloud" && r.SkipConsent),
+		StartCloudRecording: autoRecords(m),
 	})
 	if err != nil {
 		return "", errors.Join(ErrProviderFailed, err)

@@ -13,12 +13,14 @@ const (
 	MaxNameLen     = 64
 	maxTextLen     = 1024
 	maxURLLen      = 2048
-	minICSInterval = 60
+	minICSInterval = 1 // the web app offers 1, 5, 10, 30 and 60; the original accepts any
 	maxICSInterval = 7 * 24 * 3600
 	maxGraceMin    = 24 * 60
 )
 
-var nameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`) //nolint:gochecknoglobals // compiled once
+// nameRe accepts what the web app's name field produces (letters, digits, '-'; spaces become
+// '-', so a name may start with one) plus '_'.
+var nameRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`) //nolint:gochecknoglobals // compiled once
 
 // Input is the full set of settings of a new room. Zero values are filled with defaults by
 // Normalize; Platform "" means the platform selection policy decides.
@@ -129,7 +131,7 @@ func validate(r Room, platforms []string) error {
 	case len(r.Name) > MaxNameLen:
 		v.add("name", fmt.Sprintf("String should have at most %d characters", MaxNameLen), "string_too_long")
 	case !nameRe.MatchString(r.Name):
-		v.add("name", "Room name may only contain letters, digits, '-' and '_', starting with a letter or digit", "string_pattern_mismatch")
+		v.add("name", "Room name may only contain letters, digits, '-' and '_'", "string_pattern_mismatch")
 	}
 	enum(v, "room_mode", r.RoomMode, RoomModes)
 	enum(v, "recording_type", r.RecordingType, RecordingTypes)
@@ -145,9 +147,6 @@ func validate(r Room, platforms []string) error {
 	}
 	if r.GracePeriodMinutes < 0 || r.GracePeriodMinutes > maxGraceMin {
 		v.add("grace_period_minutes", fmt.Sprintf("Input should be between 0 and %d", maxGraceMin), "range")
-	}
-	if r.ICSEnabled && r.ICSURL == nil {
-		v.add("ics_url", "ics_url is required when ics_enabled is true", "missing")
 	}
 	return v.errOrNil()
 }

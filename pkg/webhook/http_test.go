@@ -3,10 +3,6 @@ package webhook_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"io"
 	"net/http"
 	"strings"
@@ -18,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/monadical/reflector-go/pkg/apptest"
-	"github.com/monadical/reflector-go/pkg/httpapi"
 	"github.com/monadical/reflector-go/pkg/platform"
 	"github.com/monadical/reflector-go/pkg/platform/daily"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
@@ -152,7 +147,7 @@ func TestHTTPDailyWebhook(t *testing.T) {
 
 	t.Run("a provider Authorization header does not meet the user auth", func(t *testing.T) {
 		t.Parallel()
-		a := apptest.New(t, apptest.Options{Auth: jwtAuth(t)})
+		a := apptest.New(t, apptest.Options{Auth: apptest.NewJWT(t).Auth})
 		body, h, err := a.Daily.SignWebhook(emulator.DailyParticipantJoined("r", "s1", "u1", "Ann", time.Now()))
 		require.NoError(t, err)
 		h.Set("Authorization", "Basic dXNlcjpwYXNz")
@@ -232,19 +227,6 @@ func TestDailyWebhookHealth(t *testing.T) {
 		require.NoError(t, err)
 		require.Zero(t, res)
 	})
-}
-
-// jwtAuth is a real JWT authenticator on a throwaway key: it refuses any credential the
-// test does not sign.
-func jwtAuth(t *testing.T) httpapi.Authenticator {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	require.NoError(t, err)
-	auth, err := httpapi.NewJWTAuth(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), "")
-	require.NoError(t, err)
-	return auth
 }
 
 func TestHTTPConcurrentDuplicates(t *testing.T) {

@@ -53,6 +53,7 @@ type Daily struct {
 	recordings   []DailyRecording
 	webhooks     []*DailyWebhook
 	tokens       []map[string]any
+	active       []ActiveRecording
 }
 
 type dailyRoom struct {

@@ -27,6 +27,7 @@ func (d *Daily) Handler() http.Handler {
 	mux.HandleFunc(DailyRoomPresence, d.roomPresence)
 	mux.HandleFunc(DailyPresence, d.domainPresence)
 	mux.HandleFunc(DailyMeetingTokens, d.meetingToken)
+	mux.HandleFunc(DailyStartRecording, d.startRecording)
 	mux.HandleFunc(DailyListRecordings, d.listRecordings)
 	mux.HandleFunc(DailyGetRecording, d.getRecording)
 	mux.HandleFunc(DailyRecordingLink, d.recordingLink)

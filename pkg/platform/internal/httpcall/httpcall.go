@@ -231,7 +231,7 @@ func (c *Caller) statusError(req Request, resp *http.Response, data []byte) erro
 }
 
 func (c *Caller) decode(req Request, status int, data []byte, out any) error {
-	if out == nil {
+	if out == nil || len(bytes.TrimSpace(data)) == 0 { // an empty 2xx body leaves out as it is
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
