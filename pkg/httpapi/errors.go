@@ -57,6 +57,7 @@ var sentinel = []struct { //nolint:gochecknoglobals // constant table
 	{room.ErrNameTaken, http.StatusBadRequest},
 	{room.ErrAccessDenied, http.StatusForbidden},
 	{room.ErrNotOwner, http.StatusForbidden},
+	{meeting.ErrNotRoomOwner, http.StatusForbidden},
 	{meeting.ErrBadConnectionID, http.StatusUnprocessableEntity},
 	{meeting.ErrProviderFailed, http.StatusServiceUnavailable},
 	{meeting.ErrCreateInProgress, http.StatusServiceUnavailable},

@@ -95,3 +95,15 @@ func (s *server) me(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"sub": u.ID, "email": email})
 }
+
+// deactivate is the owner's "End meeting" (PATCH /v1/meetings/{id}/deactivate).
+func (s *server) deactivate(c echo.Context) error {
+	id, err := pathUUID(c, "meeting_id")
+	if err != nil {
+		return err
+	}
+	if err := s.d.Meetings.Deactivate(c.Request().Context(), caller(c), id); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": "success", "meeting_id": id})
+}

@@ -44,6 +44,7 @@ func schemas() map[string]any {
 		"Status":                obj("status:string"),
 		"StartRecordingRequest": obj("type:enum=cloud|raw-tracks", "instanceId:string"),
 		"StartRecordingResult":  obj("status:string", "result:object?", "instanceId:string?"),
+		"DeactivateResult":      obj("status:string", "meeting_id:string"),
 		"UserInfo":              obj("sub:string", "email:string?"),
 		"ErrorDetail":           obj("detail:string"),
 		"HTTPValidationError":   obj("detail:[]#ValidationError"),

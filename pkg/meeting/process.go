@@ -176,15 +176,11 @@ func (p *Processor) apply(ctx context.Context, present, grace []uuid.UUID, ends 
 		}
 	}
 	if len(ends) > 0 {
-		ended, err := p.cfg.Store.MeetingsEnd(ctx, ends, now)
+		ended, err := endMeetings(ctx, p.cfg.Store, p.cfg.Jobs, p.cfg.Log, ends, now)
 		if err != nil {
 			return err
 		}
 		res.Ended = len(ended)
-		for _, m := range ended {
-			p.cfg.Log.Info("meeting deactivated", zap.Stringer("meeting_id", m.ID), zap.Stringp("reason", m.EndedReason))
-			p.deleteLater(ctx, m)
-		}
 	}
 	return p.sweep(ctx, now)
 }

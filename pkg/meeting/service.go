@@ -30,6 +30,9 @@ type Store interface {
 	MeetingByID(ctx context.Context, id uuid.UUID) (Meeting, error)
 	MeetingsActiveForRoom(ctx context.Context, roomID uuid.UUID, now time.Time) ([]Meeting, error)
 	MeetingEnd(ctx context.Context, id uuid.UUID, reason string, now time.Time) (bool, error)
+	// MeetingsEnd is ProcessStore.MeetingsEnd: the end path shared with process-meetings.
+	MeetingsEnd(ctx context.Context, ends []End, now time.Time) ([]Meeting, error)
+	RoomByID(ctx context.Context, id uuid.UUID) (room.Room, error)
 	IntentUpsert(ctx context.Context, in Intent) error
 	ConsentUpsert(ctx context.Context, meetingID uuid.UUID, userID string, given bool, now time.Time) (uuid.UUID, error)
 }
