@@ -3,7 +3,6 @@ package importer_test
 import (
 	"context"
 	"net/http"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,7 +11,6 @@ import (
 	"github.com/monadical/reflector-go/pkg/httpapi"
 	"github.com/monadical/reflector-go/pkg/importer"
 	"github.com/monadical/reflector-go/pkg/store"
-	"github.com/monadical/reflector-go/pkg/store/storetest"
 	"github.com/monadical/reflector-go/pkg/user"
 )
 
@@ -22,15 +20,11 @@ const originalSecret = "fixture-original-secret-key"
 // importedApp is the API on a database holding the fixture's import.
 func importedApp(t *testing.T) *apptest.App {
 	t.Helper()
-	fixture, err := os.ReadFile("testdata/reflector_v034.sql")
-	require.NoError(t, err)
-	src, _ := storetest.NewEmptyDBURL(t)
-	_, err = src.Exec(string(fixture))
-	require.NoError(t, err)
+	src := loadFixture(t)
 	a := apptest.New(t, apptest.Options{Identities: func(a *apptest.App) httpapi.Identities {
 		return user.NewService(user.Config{Store: store.NewUserStore(a.DB), Secret: originalSecret})
 	}})
-	_, err = importer.Run(context.Background(), src, a.DB, importer.Options{})
+	_, err := importer.Run(context.Background(), src, a.DB, importer.Options{})
 	require.NoError(t, err)
 	return a
 }

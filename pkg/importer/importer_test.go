@@ -23,16 +23,23 @@ type testBundle struct {
 // to damage the source the way a test needs.
 func setup(t *testing.T, breakSource string) *testBundle {
 	t.Helper()
+	src := loadFixture(t)
+	if breakSource != "" {
+		_, err := src.Exec(breakSource)
+		require.NoError(t, err)
+	}
+	return &testBundle{src: src, dst: storetest.NewDB(t)}
+}
+
+// loadFixture is a database of the original, as testdata/reflector_v034.sql builds it.
+func loadFixture(t *testing.T) *sqlx.DB {
+	t.Helper()
 	fixture, err := os.ReadFile("testdata/reflector_v034.sql")
 	require.NoError(t, err)
 	src, _ := storetest.NewEmptyDBURL(t)
 	_, err = src.Exec(string(fixture))
 	require.NoError(t, err)
-	if breakSource != "" {
-		_, err = src.Exec(breakSource)
-		require.NoError(t, err)
-	}
-	return &testBundle{src: src, dst: storetest.NewDB(t)}
+	return src
 }
 
 func (b *testBundle) run(t *testing.T, opts importer.Options) (*importer.Report, string, error) {

@@ -32,19 +32,8 @@ const eventCols = `room_id, ics_uid, title, description, location, ics_raw_data,
 var eventTarget = newTarget("calendar_event", splitCols(eventCols), nil, nil) //nolint:gochecknoglobals // constant
 
 func (r *run) calendarEvents(ctx context.Context) error {
-	var rows []srcEvent
-	if err := r.selectAll(ctx, "calendar_event", &rows, `SELECT id, `+eventCols+` FROM calendar_event ORDER BY start_time, id`); err != nil {
-		return err
-	}
-	c := r.rep.table("calendar_event")
-	for i, s := range rows {
-		c.Read++
-		if err := r.calendarEvent(ctx, c, s); err != nil {
-			return err
-		}
-		r.progress("calendar_event", i+1, len(rows))
-	}
-	return nil
+	return each(ctx, r, "calendar_event", `SELECT id, `+eventCols+` FROM calendar_event ORDER BY start_time, id`,
+		r.calendarEvent)
 }
 
 func (r *run) calendarEvent(ctx context.Context, c *Counts, s srcEvent) error {
@@ -127,23 +116,11 @@ const EndedReasonImported = "imported"
 // meetings are read newest first so that, of several active ad-hoc meetings in one room (the
 // original allows that), the newest becomes the room's meeting and the others extras.
 func (r *run) meetings(ctx context.Context) error {
-	var rows []srcMeeting
-	err := r.selectAll(ctx, "meeting", &rows, `SELECT `+meetingSrcCols+`,
-		EXISTS (SELECT 1 FROM daily_participant_session s WHERE s.meeting_id = m.id) AS had_sessions
-		FROM meeting m ORDER BY start_date DESC NULLS LAST, id`)
-	if err != nil {
-		return err
-	}
-	c := r.rep.table("meeting")
 	k := kinds{adhoc: map[uuid.UUID]bool{}, slots: map[string]bool{}}
-	for i, s := range rows {
-		c.Read++
-		if err := r.meeting(ctx, c, s, &k); err != nil {
-			return err
-		}
-		r.progress("meeting", i+1, len(rows))
-	}
-	return nil
+	return each(ctx, r, "meeting", `SELECT `+meetingSrcCols+`,
+		EXISTS (SELECT 1 FROM daily_participant_session s WHERE s.meeting_id = m.id) AS had_sessions
+		FROM meeting m ORDER BY start_date DESC NULLS LAST, id`,
+		func(ctx context.Context, c *Counts, s srcMeeting) error { return r.meeting(ctx, c, s, &k) })
 }
 
 func (r *run) meeting(ctx context.Context, c *Counts, s srcMeeting, k *kinds) error {

@@ -21,29 +21,20 @@ var consentTarget = newTarget("meeting_consent", //nolint:gochecknoglobals // co
 // consents keep one answer per user and meeting, as ours does: the latest. The original keeps
 // every answer; the older ones are listed as notes.
 func (r *run) consents(ctx context.Context) error {
-	var rows []srcConsent
-	if err := r.selectAll(ctx, "meeting_consent", &rows, `SELECT id, meeting_id, user_id, consent_given, consent_timestamp
-		FROM meeting_consent ORDER BY meeting_id, user_id, consent_timestamp DESC, id`); err != nil {
-		return err
-	}
-	c := r.rep.table("meeting_consent")
 	latest := map[[2]string]string{}
-	for i, s := range rows {
-		c.Read++
-		if s.UserID != nil && s.MeetingID != nil {
-			key := [2]string{*s.MeetingID, *s.UserID}
-			if kept, ok := latest[key]; ok {
-				r.rep.note("meeting_consent", s.ID, "an older answer of the same user: superseded by %s", kept)
-				continue
+	return each(ctx, r, "meeting_consent", `SELECT id, meeting_id, user_id, consent_given, consent_timestamp
+		FROM meeting_consent ORDER BY meeting_id, user_id, consent_timestamp DESC, id`,
+		func(ctx context.Context, c *Counts, s srcConsent) error {
+			if s.UserID != nil && s.MeetingID != nil {
+				key := [2]string{*s.MeetingID, *s.UserID}
+				if kept, ok := latest[key]; ok {
+					r.rep.note("meeting_consent", s.ID, "an older answer of the same user: superseded by %s", kept)
+					return nil
+				}
+				latest[key] = s.ID
 			}
-			latest[key] = s.ID
-		}
-		if err := r.consent(ctx, c, s); err != nil {
-			return err
-		}
-		r.progress("meeting_consent", i+1, len(rows))
-	}
-	return nil
+			return r.consent(ctx, c, s)
+		})
 }
 
 func (r *run) consent(ctx context.Context, c *Counts, s srcConsent) error {
@@ -83,28 +74,20 @@ var sessionTarget = newTarget("participant_session", //nolint:gochecknoglobals /
 
 // sessions copies Daily's participant history; ids are the original's "<meeting>:<session>".
 func (r *run) sessions(ctx context.Context) error {
-	var rows []srcSession
-	if err := r.selectAll(ctx, "daily_participant_session", &rows, `SELECT id, meeting_id, room_id, session_id,
-		user_id, user_name, joined_at, left_at FROM daily_participant_session ORDER BY joined_at, id`); err != nil {
-		return err
+	return each(ctx, r, "participant_session", `SELECT id, meeting_id, room_id, session_id, user_id, user_name,
+		joined_at, left_at FROM daily_participant_session ORDER BY joined_at, id`, r.session)
+}
+
+func (r *run) session(ctx context.Context, c *Counts, s srcSession) error {
+	var ck checker
+	meetingID := r.ref(&ck, "meeting", "meeting_id", s.MeetingID)
+	roomID := r.ref(&ck, "room", "room_id", s.RoomID)
+	if ck.reason != "" {
+		r.rep.skip("participant_session", s.ID, "%s", ck.reason)
+		return nil
 	}
-	c := r.rep.table("participant_session")
-	for i, s := range rows {
-		c.Read++
-		var ck checker
-		meetingID := r.ref(&ck, "meeting", "meeting_id", s.MeetingID)
-		roomID := r.ref(&ck, "room", "room_id", s.RoomID)
-		if ck.reason != "" {
-			r.rep.skip("daily_participant_session", s.ID, "%s", ck.reason)
-			continue
-		}
-		if err := sessionTarget.write(ctx, r.dst, c, s.ID, meetingID, roomID, s.SessionID, s.UserID, s.UserName,
-			s.JoinedAt, s.LeftAt); err != nil {
-			return err
-		}
-		r.progress("participant_session", i+1, len(rows))
-	}
-	return nil
+	return sessionTarget.write(ctx, r.dst, c, s.ID, meetingID, roomID, s.SessionID, s.UserID, s.UserName,
+		s.JoinedAt, s.LeftAt)
 }
 
 type srcRecording struct {
@@ -127,22 +110,10 @@ var recordingTarget = newTarget("recording", //nolint:gochecknoglobals // consta
 // recordings keep their ids and object keys, so transcripts in the original and files in the
 // buckets still match them.
 func (r *run) recordings(ctx context.Context) error {
-	var rows []srcRecording
-	if err := r.selectAll(ctx, "recording", &rows, `SELECT rc.id, rc.bucket_name, rc.object_key, rc.recorded_at,
+	return each(ctx, r, "recording", `SELECT rc.id, rc.bucket_name, rc.object_key, rc.recorded_at,
 		rc.status, rc.meeting_id, rc.track_keys, m.platform AS meeting_platform,
 		(rc.meeting_id IS NOT NULL AND m.id IS NULL) AS dangling
-		FROM recording rc LEFT JOIN meeting m ON m.id = rc.meeting_id ORDER BY rc.recorded_at, rc.id`); err != nil {
-		return err
-	}
-	c := r.rep.table("recording")
-	for i, s := range rows {
-		c.Read++
-		if err := r.recording(ctx, c, s); err != nil {
-			return err
-		}
-		r.progress("recording", i+1, len(rows))
-	}
-	return nil
+		FROM recording rc LEFT JOIN meeting m ON m.id = rc.meeting_id ORDER BY rc.recorded_at, rc.id`, r.recording)
 }
 
 func (r *run) recording(ctx context.Context, c *Counts, s srcRecording) error {

@@ -16,7 +16,8 @@ type Counts struct {
 	Skipped   int
 }
 
-// Problem is one source row that was skipped or adjusted, with the reason.
+// Problem is one source row that was skipped or adjusted, with the reason; Table is the
+// original's name of the table.
 type Problem struct {
 	Table  string
 	ID     string
@@ -60,11 +61,11 @@ func (r *Report) table(name string) *Counts {
 
 func (r *Report) skip(table, id, format string, args ...any) {
 	r.table(table).Skipped++
-	r.Skipped = append(r.Skipped, Problem{table, id, fmt.Sprintf(format, args...)})
+	r.Skipped = append(r.Skipped, Problem{sourceName(table), id, fmt.Sprintf(format, args...)})
 }
 
 func (r *Report) note(table, id, format string, args ...any) {
-	r.Notes = append(r.Notes, Problem{table, id, fmt.Sprintf(format, args...)})
+	r.Notes = append(r.Notes, Problem{sourceName(table), id, fmt.Sprintf(format, args...)})
 }
 
 // Print writes the report: skipped rows and notes, one line each, then the counts per table.

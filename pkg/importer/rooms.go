@@ -23,19 +23,8 @@ var userTarget = newTarget("user_account", []string{"sub", "email"}, []string{"c
 // users maps the original's user table (Authentik uid → internal id) onto user_account, so a
 // token's sub resolves to the id that owns the imported rows.
 func (r *run) users(ctx context.Context) error {
-	var rows []srcUser
-	if err := r.selectAll(ctx, "user", &rows, `SELECT id, email, authentik_uid, created_at, updated_at FROM "user" ORDER BY created_at, id`); err != nil {
-		return err
-	}
-	c := r.rep.table("user_account")
-	for i, u := range rows {
-		c.Read++
-		if err := r.user(ctx, c, u); err != nil {
-			return err
-		}
-		r.progress("user_account", i+1, len(rows))
-	}
-	return nil
+	return each(ctx, r, "user_account", `SELECT id, email, authentik_uid, created_at, updated_at FROM "user"
+		ORDER BY created_at, id`, r.user)
 }
 
 func (r *run) user(ctx context.Context, c *Counts, u srcUser) error {
@@ -54,7 +43,7 @@ func (r *run) user(ctx context.Context, c *Counts, u srcUser) error {
 		}
 	}
 	if ck.reason != "" {
-		r.rep.skip("user", u.ID, "%s", ck.reason)
+		r.rep.skip("user_account", u.ID, "%s", ck.reason)
 		return nil
 	}
 	return userTarget.write(ctx, r.dst, c, u.ID, *u.AuthentikUID, u.Email, u.CreatedAt, u.UpdatedAt)
@@ -85,23 +74,16 @@ var apiKeyTarget = newTarget("user_api_key", []string{"user_id", "key_hash", "na
 
 // apiKeys copies the hashes: with the original's SECRET_KEY, the keys keep working.
 func (r *run) apiKeys(ctx context.Context) error {
-	var rows []srcAPIKey
-	if err := r.selectAll(ctx, "user_api_key", &rows, `SELECT id, user_id, key_hash, name, created_at FROM user_api_key ORDER BY created_at, id`); err != nil {
-		return err
+	return each(ctx, r, "user_api_key", `SELECT id, user_id, key_hash, name, created_at FROM user_api_key
+		ORDER BY created_at, id`, r.apiKey)
+}
+
+func (r *run) apiKey(ctx context.Context, c *Counts, k srcAPIKey) error {
+	if k.KeyHash == "" || k.UserID == "" {
+		r.rep.skip("user_api_key", k.ID, "user_id or key_hash is empty")
+		return nil
 	}
-	c := r.rep.table("user_api_key")
-	for i, k := range rows {
-		c.Read++
-		if k.KeyHash == "" || k.UserID == "" {
-			r.rep.skip("user_api_key", k.ID, "user_id or key_hash is empty")
-			continue
-		}
-		if err := apiKeyTarget.write(ctx, r.dst, c, r.idFor("user_api_key", k.ID), k.UserID, k.KeyHash, k.Name, k.CreatedAt); err != nil {
-			return err
-		}
-		r.progress("user_api_key", i+1, len(rows))
-	}
-	return nil
+	return apiKeyTarget.write(ctx, r.dst, c, r.idFor("user_api_key", k.ID), k.UserID, k.KeyHash, k.Name, k.CreatedAt)
 }
 
 type srcRoom struct {
@@ -136,19 +118,7 @@ var roomTarget = newTarget("room", splitCols(roomCols), nil, nil) //nolint:goche
 
 // rooms copies every setting; our own columns (grace period, ICS bookkeeping) take defaults.
 func (r *run) rooms(ctx context.Context) error {
-	var rows []srcRoom
-	if err := r.selectAll(ctx, "room", &rows, `SELECT id, `+roomCols+` FROM room ORDER BY created_at, id`); err != nil {
-		return err
-	}
-	c := r.rep.table("room")
-	for i, s := range rows {
-		c.Read++
-		if err := r.room(ctx, c, s); err != nil {
-			return err
-		}
-		r.progress("room", i+1, len(rows))
-	}
-	return nil
+	return each(ctx, r, "room", `SELECT id, `+roomCols+` FROM room ORDER BY created_at, id`, r.room)
 }
 
 func (r *run) room(ctx context.Context, c *Counts, s srcRoom) error {

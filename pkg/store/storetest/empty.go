@@ -1,8 +1,6 @@
 package storetest
 
 import (
-	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -18,27 +16,6 @@ func NewEmptyDBURL(t testing.TB) (*sqlx.DB, string) {
 		t.Fatalf("storetest: %v", err)
 	}
 	name := "t_empty_" + randHex(4)
-	admin, err := sql.Open("postgres", tpl.admin)
-	if err != nil {
-		t.Fatalf("storetest: %v", err)
-	}
-	defer admin.Close()
-	if _, err := admin.ExecContext(context.Background(), "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
-		t.Fatalf("storetest: create %s: %v", name, err)
-	}
-	dbURL := withDB(tpl.admin, name)
-	pool, err := sqlx.Open("postgres", dbURL)
-	if err != nil {
-		t.Fatalf("storetest: %v", err)
-	}
-	pool.SetMaxOpenConns(4)
-	t.Cleanup(func() {
-		_ = pool.Close()
-		if t.Failed() {
-			t.Logf("storetest: kept database %s for inspection", dbURL)
-			return
-		}
-		dropDB(tpl.admin, name)
-	})
-	return pool, dbURL
+	createDB(t, tpl.admin, name, "template0")
+	return attach(t, tpl.admin, name, 4)
 }

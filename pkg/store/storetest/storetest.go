@@ -50,29 +50,41 @@ func NewDBURL(t testing.TB) (*sqlx.DB, string) {
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
 	}
-	ctx := context.Background()
 	name := fmt.Sprintf("t_%s_%s", tpl.name[4:12], randHex(4))
-	admin, err := sql.Open("postgres", tpl.admin)
+	createDB(t, tpl.admin, name, tpl.name)
+	return attach(t, tpl.admin, name, 8)
+}
+
+// createDB creates the test database name as a copy of template.
+func createDB(t testing.TB, admin, name, template string) {
+	t.Helper()
+	adm, err := sql.Open("postgres", admin)
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
 	}
-	defer admin.Close()
-	if _, err := admin.ExecContext(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tpl.name)); err != nil {
-		t.Fatalf("storetest: clone %s: %v", tpl.name, err)
+	defer adm.Close()
+	if _, err := adm.ExecContext(context.Background(), fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template)); err != nil {
+		t.Fatalf("storetest: create %s from %s: %v", name, template, err)
 	}
-	dbURL := withDB(tpl.admin, name)
+}
+
+// attach opens a pool on the test database name; it is dropped when the test passes and kept
+// (its URL logged) when it fails.
+func attach(t testing.TB, admin, name string, maxConns int) (*sqlx.DB, string) {
+	t.Helper()
+	dbURL := withDB(admin, name)
 	pool, err := sqlx.Open("postgres", dbURL)
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
 	}
-	pool.SetMaxOpenConns(8)
+	pool.SetMaxOpenConns(maxConns)
 	t.Cleanup(func() {
 		_ = pool.Close()
 		if t.Failed() {
 			t.Logf("storetest: kept database %s for inspection", dbURL)
 			return
 		}
-		dropDB(tpl.admin, name)
+		dropDB(admin, name)
 	})
 	return pool, dbURL
 }
