@@ -152,6 +152,16 @@ async function createRoomInDialog(page) {
   await page.getByText(ROOMS.whereby).first().waitFor();
 }
 
+// tokenClaims decodes the payload of the Daily meeting token in a room URL (?t=...).
+function tokenClaims(url) {
+  const t = new URL(url).searchParams.get("t");
+  try {
+    return JSON.parse(Buffer.from(t.split(".")[1], "base64url").toString());
+  } catch {
+    return null;
+  }
+}
+
 async function dailyRoom(page, token) {
   await page.goto(`${WEB}/${ROOMS.daily}`);
   await waitFor("POST .../join", () => called("POST", new RegExp(`^/v1/rooms/${ROOMS.daily}/meetings/[^/]+/join$`)), 60000);
@@ -164,6 +174,11 @@ async function dailyRoom(page, token) {
   check(starts.every((c) => c.status === 200), `recordings/start answered ${starts.map((c) => c.status).join(", ")}`);
   const frame = page.frames().find((f) => f.url().includes(".daily.co/"));
   await frame.getByText(/joined as/).waitFor();
+  const claims = tokenClaims(frame.url());
+  check(claims?.r === new URL(frame.url()).pathname.slice(1), "the Daily frame joined with a meeting token for its room");
+  // Auto-recording (start_cloud_recording, "sr" in Daily's tokens) is reported, not required:
+  // the web app starts recordings through recordings/start anyway.
+  log(`note: the meeting token ${claims?.sr ? "carries" : "does not carry"} start_cloud_recording (room trigger automatic-2nd-participant)`);
   await shot(page, "daily-room", "a Daily room joined: the emulated call page inside the web app's Daily frame");
   // The web app uses the meeting id as the cloud recording's instanceId: starting it again
   // must find it running at the (emulated) provider.
