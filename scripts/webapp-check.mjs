@@ -77,7 +77,8 @@ function watch(page) {
     calls.push({ method: r.request().method(), path: u.pathname, status: r.status() });
   });
   page.on("requestfailed", (r) => {
-    if (r.url().startsWith(API)) problems.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`);
+    // ERR_ABORTED: a request still in flight when the check navigated away, not a failure.
+    if (r.url().startsWith(API) && r.failure()?.errorText !== "net::ERR_ABORTED") problems.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`);
   });
   page.on("pageerror", (e) => consoleLines.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
@@ -211,6 +212,17 @@ async function calendarRoom(page, token) {
   await page.getByRole("button", { name: /End Meeting/i }).waitFor();
   check(called("GET", new RegExp(`^/v1/rooms/${ROOMS.calendar}/meetings/active$`), 200), "the meeting list of the calendar room came from GET .../meetings/active");
   await shot(page, "calendar-room", "the calendar room's meeting list: the event under way, with Join Now and (owner) End Meeting");
+  // Join Now opens the meeting's own page, which loads it by id and joins its Daily room.
+  await page.getByRole("button", { name: /Join Now/i }).click();
+  await page.waitForURL(`${WEB}/${ROOMS.calendar}/${meeting.id}`);
+  const joined = new RegExp(`^/v1/rooms/${ROOMS.calendar}/meetings/${meeting.id}/join$`);
+  await waitFor("the calendar meeting's /join", () => called("POST", joined), 60000);
+  check(called("GET", new RegExp(`^/v1/rooms/${ROOMS.calendar}/meetings/${meeting.id}$`), 200), "Join Now: the meeting page loaded it (GET .../meetings/{id} 200)");
+  check(called("POST", joined, 200), "Join Now: POST .../meetings/{id}/join 200");
+  await page.frames().find((f) => f.url().includes(".daily.co/"))?.getByText(/joined as/).waitFor();
+  await shot(page, "calendar-meeting", "Join Now: the calendar meeting's own page, joined in its Daily frame");
+  await page.goto(`${WEB}/${ROOMS.calendar}`);
+  await page.getByRole("button", { name: /End Meeting/i }).waitFor({ timeout: 60000 });
   await page.getByRole("button", { name: /End Meeting/i }).click();
   await waitFor("PATCH .../deactivate", () => called("PATCH", /^\/v1\/meetings\/[^/]+\/deactivate$/), 30000);
   check(called("PATCH", new RegExp(`^/v1/meetings/${meeting.id}/deactivate$`), 200), "End Meeting: PATCH /v1/meetings/{id}/deactivate 200");

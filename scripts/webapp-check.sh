@@ -9,8 +9,7 @@
 #
 # Usage: scripts/webapp-check.sh /path/to/reflector-checkout [out-dir]
 #   env: WEBAPP_CHECK_PORT (base port, default 17100: API +0, emulators +1/+2, web app +10,
-#        identity provider +20, Redis +50), PG_DATA/PG_PORT (as for make), WEBAPP_DEV=1 to run
-#        the web app with `next dev` instead of a production build.
+#        identity provider +20, Redis +50), PG_DATA/PG_PORT (as for make).
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 /path/to/reflector-checkout [out-dir]" >&2; exit 2; }
 ORIG="$(realpath "$1")"
@@ -116,16 +115,12 @@ export AUTHENTIK_CLIENT_ID=reflector-web AUTHENTIK_CLIENT_SECRET=webapp-check
 export KV_URL="redis://127.0.0.1:${REDIS_PORT}/1"
 export FEATURE_REQUIRE_LOGIN=true FEATURE_ROOMS=true FEATURE_BROWSE=true
 export NEXT_TELEMETRY_DISABLED=1
-if [ "${WEBAPP_DEV:-0}" = 1 ]; then
-	(cd "$WWW_COPY" && exec node_modules/.bin/next dev -p "$WEB_PORT") >"$LOGS/web.log" 2>&1 &
-else
-	if [ ! -s "$WWW_COPY/.next/BUILD_ID" ]; then
-		echo "webapp-check: building the web app (next build; minutes)"
-		(cd "$WWW_COPY" && node_modules/.bin/next build --experimental-build-mode compile) >"$LOGS/web-build.log" 2>&1 ||
-			{ tail -n 40 "$LOGS/web-build.log" >&2; exit 1; }
-	fi
-	(cd "$WWW_COPY" && exec node_modules/.bin/next start -p "$WEB_PORT") >"$LOGS/web.log" 2>&1 &
+if [ ! -s "$WWW_COPY/.next/BUILD_ID" ]; then
+	echo "webapp-check: building the web app (next build; minutes)"
+	(cd "$WWW_COPY" && node_modules/.bin/next build --experimental-build-mode compile) >"$LOGS/web-build.log" 2>&1 ||
+		{ tail -n 40 "$LOGS/web-build.log" >&2; exit 1; }
 fi
+(cd "$WWW_COPY" && exec node_modules/.bin/next start -p "$WEB_PORT") >"$LOGS/web.log" 2>&1 &
 PID[web]=$!
 wait_http web "$WEB_URL/api/health" "${PID[web]}"
 
