@@ -22,8 +22,10 @@ type Identities interface {
 var errTwoUsers = &statusError{http.StatusUnauthorized, "Invalid authentication: more than one user provided"}
 
 // identityMiddleware runs after authMiddleware: it replaces a verified token's sub by the
-// internal id it maps to, and authenticates X-API-Key. A key that does not verify is a 401, and
-// so is a key naming another user than the token.
+// internal id it maps to, and authenticates X-API-Key. A key unknown here is ignored, as the
+// original does (so a route that needs a user answers 401 "Not authenticated"), which also
+// lets routes proxied to the original (UPSTREAM_API_URL) carry keys made there since the
+// import; a key naming another user than the token is a 401.
 func identityMiddleware(ids Identities, signed map[string]bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -56,7 +58,7 @@ func identify(c echo.Context, ids Identities) (User, error) {
 	}
 	owner, err := ids.ForAPIKey(ctx, key)
 	if errors.Is(err, user.ErrUnknownKey) || errors.Is(err, user.ErrKeysDisabled) {
-		return User{}, errBadToken
+		return u, nil
 	}
 	if err != nil {
 		return User{}, err
