@@ -36,7 +36,7 @@ type Options struct {
 type run struct {
 	opts Options
 	src  *sqlx.Tx
-	dst  *sqlx.Tx
+	dst  *preparedTx
 	rep  *Report
 	// ids maps source ids to our ids, per table, for the rows written or already present.
 	ids map[string]map[string]uuid.UUID
@@ -69,7 +69,7 @@ func Run(ctx context.Context, src, dst *sqlx.DB, opts Options) (*Report, error) 
 		return r.rep, fmt.Errorf("import: target: %w", err)
 	}
 	defer func() { _ = dtx.Rollback() }()
-	r.src, r.dst = stx, dtx
+	r.src, r.dst = stx, &preparedTx{Tx: dtx, stmts: map[string]*sqlx.Stmt{}}
 	if err := r.steps(ctx); err != nil {
 		return r.rep, fmt.Errorf("import: %w (rolled back, nothing written)", err)
 	}

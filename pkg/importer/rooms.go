@@ -51,8 +51,12 @@ func (r *run) user(ctx context.Context, c *Counts, u srcUser) error {
 
 // otherID returns the id a conflict query finds in our tables, or "".
 func (r *run) otherID(ctx context.Context, query string, args ...any) (string, error) {
+	st, err := r.dst.stmt(ctx, query)
+	if err != nil {
+		return "", err
+	}
 	var id string
-	err := r.dst.GetContext(ctx, &id, query, args...)
+	err = st.GetContext(ctx, &id, args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

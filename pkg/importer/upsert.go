@@ -49,11 +49,34 @@ func newTarget(table string, cols, once []string, keep map[string]string) *targe
 	return t
 }
 
+// preparedTx is the import's transaction on our side with each statement prepared once: the
+// same few statements run for every row, and planning them anew took most of a large import.
+type preparedTx struct {
+	*sqlx.Tx
+	stmts map[string]*sqlx.Stmt
+}
+
+func (p *preparedTx) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	if st, ok := p.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := p.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	p.stmts[query] = st
+	return st, nil
+}
+
 // upsert writes one row: id, then the values of cols, then of once. It reports whether the
 // row was written.
-func (t *target) upsert(ctx context.Context, tx *sqlx.Tx, c *Counts, args ...any) (bool, error) {
+func (t *target) upsert(ctx context.Context, tx *preparedTx, c *Counts, args ...any) (bool, error) {
+	st, err := tx.stmt(ctx, t.sql)
+	if err != nil {
+		return false, err
+	}
 	var inserted bool
-	err := tx.QueryRowxContext(ctx, t.sql, args...).Scan(&inserted)
+	err = st.QueryRowxContext(ctx, args...).Scan(&inserted)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		c.Unchanged++
@@ -69,7 +92,7 @@ func (t *target) upsert(ctx context.Context, tx *sqlx.Tx, c *Counts, args ...any
 }
 
 // write is upsert for callers that only need the error.
-func (t *target) write(ctx context.Context, tx *sqlx.Tx, c *Counts, args ...any) error {
+func (t *target) write(ctx context.Context, tx *preparedTx, c *Counts, args ...any) error {
 	_, err := t.upsert(ctx, tx, c, args...)
 	return err
 }
