@@ -14,7 +14,7 @@ import (
 var ErrNotRoomOwner = errors.New("Only the room owner can deactivate meetings")
 
 // ReasonOwnerEnded is the ended_reason of a meeting its owner ended ("End meeting").
-const ReasonOwnerEnded = "ended by owner"
+const ReasonOwnerEnded EndReason = "ended by owner"
 
 // Deactivate is the owner's "End meeting": the meeting ends now, whoever is still in it or
 // joining, through process-meetings' end path (row lock, ended_reason, provider room deleted

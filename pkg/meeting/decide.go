@@ -33,10 +33,28 @@ type State struct {
 	Present               int           // participants the provider reports
 }
 
-// Decision is the outcome and why.
+// EndReason is why a meeting ended; its text is stored in meeting.ended_reason.
+type EndReason string
+
+// End reasons.
+const (
+	// EndPastEnd: past the meeting's hard end (its end date; for a calendar meeting, the
+	// force-close delay after it). Forced: a live join intent does not hold it.
+	EndPastEnd EndReason = "ended"
+	// EndGraceExpired: everyone left and the grace period ran out. Applied only once the
+	// provider room is confirmed empty and no join intent is live.
+	EndGraceExpired EndReason = "grace period expired"
+	// EndReplaced: found past its end date by a join, which ends it and makes a new one.
+	EndReplaced EndReason = "expired"
+)
+
+// Decision is the outcome and why. A Deactivate carries its End reason, and Forced when
+// join intents must not hold it.
 type Decision struct {
 	Action Action
-	Reason string
+	Why    string
+	End    EndReason
+	Forced bool
 }
 
 // Decide is the deactivation rule of the product, a pure function of its inputs:
@@ -56,24 +74,24 @@ func Decide(s State) Decision {
 	}
 	switch {
 	case !s.Now.Before(hardEnd):
-		return Decision{Deactivate, "ended"}
+		return Decision{Action: Deactivate, Why: "past its end", End: EndPastEnd, Forced: true}
 	case s.LiveIntents > 0:
-		return Decision{Keep, "join in progress"}
+		return Decision{Action: Keep, Why: "join in progress"}
 	case !s.PresenceKnown:
-		return Decision{Keep, "presence unknown"}
+		return Decision{Action: Keep, Why: "presence unknown"}
 	case s.Present > 0 && s.LastParticipantLeftAt != nil:
-		return Decision{ClearGrace, "participant rejoined"}
+		return Decision{Action: ClearGrace, Why: "participant rejoined"}
 	case s.Present > 0:
-		return Decision{Keep, "in use"}
+		return Decision{Action: Keep, Why: "in use"}
 	case s.Kind == KindCalendar && s.Now.Before(s.EndDate):
-		return Decision{Keep, "scheduled window"}
+		return Decision{Action: Keep, Why: "scheduled window"}
 	case !s.EverJoined:
-		return Decision{Keep, "not yet joined"}
+		return Decision{Action: Keep, Why: "not yet joined"}
 	case s.LastParticipantLeftAt == nil:
-		return Decision{StartGrace, "last participant left"}
+		return Decision{Action: StartGrace, Why: "last participant left"}
 	case s.Now.Sub(*s.LastParticipantLeftAt) < s.GracePeriod:
-		return Decision{Keep, "grace period"}
+		return Decision{Action: Keep, Why: "grace period"}
 	default:
-		return Decision{Deactivate, "grace period expired"}
+		return Decision{Action: Deactivate, Why: "grace period expired", End: EndGraceExpired}
 	}
 }

@@ -21,29 +21,34 @@ func TestDecide(t *testing.T) {
 		state  State
 		action Action
 		reason string
+		end    EndReason
 	}{
-		{"someone present keeps", with(func(s *State) { s.Present = 2 }), Keep, "in use"},
-		{"last one left starts grace", base, StartGrace, "last participant left"},
-		{"within grace keeps", with(func(s *State) { s.LastParticipantLeftAt = ago(14 * time.Minute) }), Keep, "grace period"},
-		{"grace expired deactivates", with(func(s *State) { s.LastParticipantLeftAt = ago(15 * time.Minute) }), Deactivate, "grace period expired"},
-		{"rejoin during grace clears it", with(func(s *State) { s.LastParticipantLeftAt = ago(5 * time.Minute); s.Present = 1 }), ClearGrace, "participant rejoined"},
-		{"live intent keeps an expired grace", with(func(s *State) { s.LastParticipantLeftAt = ago(time.Hour); s.LiveIntents = 1 }), Keep, "join in progress"},
-		{"live intent keeps a never-seen meeting", with(func(s *State) { s.LiveIntents = 3 }), Keep, "join in progress"},
-		{"unknown presence keeps", with(func(s *State) { s.PresenceKnown = false; s.LastParticipantLeftAt = ago(time.Hour) }), Keep, "presence unknown"},
-		{"never joined ad-hoc waits for its end", with(func(s *State) { s.EverJoined = false }), Keep, "not yet joined"},
-		{"never joined ad-hoc closes at its end", with(func(s *State) { s.EverJoined = false; s.EndDate = now }), Deactivate, "ended"},
-		{"ad-hoc past its end closes even if present", with(func(s *State) { s.EndDate = ago(time.Second).Add(0); s.Present = 3 }), Deactivate, "ended"},
-		{"calendar keeps its window when empty", with(func(s *State) { s.Kind = KindCalendar }), Keep, "scheduled window"},
-		{"calendar after end starts grace", with(func(s *State) { s.Kind = KindCalendar; s.EndDate = now.Add(-time.Minute) }), StartGrace, "last participant left"},
-		{"calendar force-closed 30 min after end", with(func(s *State) { s.Kind = KindCalendar; s.EndDate = now.Add(-30 * time.Minute); s.Present = 4 }), Deactivate, "ended"},
-		{"calendar 29 min after end with people keeps", with(func(s *State) { s.Kind = KindCalendar; s.EndDate = now.Add(-29 * time.Minute); s.Present = 4 }), Keep, "in use"},
-		{"zero grace deactivates on the next tick", with(func(s *State) { s.GracePeriod = 0; s.LastParticipantLeftAt = ago(0) }), Deactivate, "grace period expired"},
+		{"someone present keeps", with(func(s *State) { s.Present = 2 }), Keep, "in use", ""},
+		{"last one left starts grace", base, StartGrace, "last participant left", ""},
+		{"within grace keeps", with(func(s *State) { s.LastParticipantLeftAt = ago(14 * time.Minute) }), Keep, "grace period", ""},
+		{"grace expired deactivates", with(func(s *State) { s.LastParticipantLeftAt = ago(15 * time.Minute) }), Deactivate, "grace period expired", EndGraceExpired},
+		{"rejoin during grace clears it", with(func(s *State) { s.LastParticipantLeftAt = ago(5 * time.Minute); s.Present = 1 }), ClearGrace, "participant rejoined", ""},
+		{"live intent keeps an expired grace", with(func(s *State) { s.LastParticipantLeftAt = ago(time.Hour); s.LiveIntents = 1 }), Keep, "join in progress", ""},
+		{"live intent keeps a never-seen meeting", with(func(s *State) { s.LiveIntents = 3 }), Keep, "join in progress", ""},
+		{"unknown presence keeps", with(func(s *State) { s.PresenceKnown = false; s.LastParticipantLeftAt = ago(time.Hour) }), Keep, "presence unknown", ""},
+		{"never joined ad-hoc waits for its end", with(func(s *State) { s.EverJoined = false }), Keep, "not yet joined", ""},
+		{"never joined ad-hoc closes at its end", with(func(s *State) { s.EverJoined = false; s.EndDate = now }), Deactivate, "past its end", EndPastEnd},
+		{"ad-hoc past its end closes even if present", with(func(s *State) { s.EndDate = ago(time.Second).Add(0); s.Present = 3 }), Deactivate, "past its end", EndPastEnd},
+		{"calendar keeps its window when empty", with(func(s *State) { s.Kind = KindCalendar }), Keep, "scheduled window", ""},
+		{"calendar after end starts grace", with(func(s *State) { s.Kind = KindCalendar; s.EndDate = now.Add(-time.Minute) }), StartGrace, "last participant left", ""},
+		{"calendar force-closed 30 min after end", with(func(s *State) { s.Kind = KindCalendar; s.EndDate = now.Add(-30 * time.Minute); s.Present = 4 }), Deactivate, "past its end", EndPastEnd},
+		{"calendar 29 min after end with people keeps", with(func(s *State) { s.Kind = KindCalendar; s.EndDate = now.Add(-29 * time.Minute); s.Present = 4 }), Keep, "in use", ""},
+		{"zero grace deactivates on the next tick", with(func(s *State) { s.GracePeriod = 0; s.LastParticipantLeftAt = ago(0) }), Deactivate, "grace period expired", EndGraceExpired},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			d := Decide(tc.state)
-			require.Equal(t, tc.action, d.Action, d.Reason)
-			require.Equal(t, tc.reason, d.Reason)
+			require.Equal(t, tc.action, d.Action, d.Why)
+			require.Equal(t, tc.reason, d.Why)
+			if d.Action == Deactivate {
+				require.Equal(t, tc.end, d.End)
+				require.Equal(t, tc.end == EndPastEnd, d.Forced, "only a meeting past its end is ended over live intents")
+			}
 		})
 	}
 }

@@ -26,7 +26,7 @@ type Active struct {
 // for join intents; the others are refused while any intent is live.
 type End struct {
 	ID     uuid.UUID
-	Reason string
+	Reason EndReason
 	Forced bool
 }
 
@@ -109,8 +109,8 @@ func (p *Processor) Tick(ctx context.Context) (TickResult, error) {
 		}
 		switch d := Decide(st); d.Action {
 		case Deactivate:
-			if d.Reason == "ended" {
-				ends = append(ends, End{ID: m.ID, Reason: d.Reason, Forced: true})
+			if d.Forced {
+				ends = append(ends, End{ID: m.ID, Reason: d.End, Forced: true})
 			} else {
 				candidates = append(candidates, m)
 			}
@@ -150,7 +150,7 @@ func (p *Processor) confirm(ctx context.Context, cands []Active) []End {
 	if p.cfg.SafeguardsOff {
 		out := make([]End, len(cands))
 		for i, m := range cands {
-			out[i] = End{ID: m.ID, Reason: "grace period expired", Forced: true}
+			out[i] = End{ID: m.ID, Reason: EndGraceExpired, Forced: true}
 		}
 		return out
 	}
@@ -158,7 +158,7 @@ func (p *Processor) confirm(ctx context.Context, cands []Active) []End {
 	var out []End
 	for _, m := range cands {
 		if n, read := counts[m.ID]; read && n == 0 {
-			out = append(out, End{ID: m.ID, Reason: "grace period expired"})
+			out = append(out, End{ID: m.ID, Reason: EndGraceExpired})
 		}
 	}
 	return out

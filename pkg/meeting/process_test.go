@@ -129,10 +129,10 @@ func TestMeetingsEndRechecksIntentsUnderLock(t *testing.T) {
 	id := uuid.MustParse(b.id)
 	now := b.clock.Now()
 	// The decision was taken without the intent; the intent registered since must still win.
-	ended, err := ms.MeetingsEnd(context.Background(), []meeting.End{{ID: id, Reason: "grace period expired"}}, now)
+	ended, err := ms.MeetingsEnd(context.Background(), []meeting.End{{ID: id, Reason: meeting.EndGraceExpired}}, now)
 	require.NoError(t, err)
 	require.Empty(t, ended, "the handout's intent is live")
-	ended, err = ms.MeetingsEnd(context.Background(), []meeting.End{{ID: id, Reason: "ended", Forced: true}}, now)
+	ended, err = ms.MeetingsEnd(context.Background(), []meeting.End{{ID: id, Reason: meeting.EndPastEnd, Forced: true}}, now)
 	require.NoError(t, err)
 	require.Len(t, ended, 1, "a forced end does not wait for intents")
 }
@@ -159,7 +159,7 @@ func TestJoinAndDeactivateSerialise(t *testing.T) {
 			_ = i
 		}()
 	}
-	ended, err := ms.MeetingsEnd(context.Background(), []meeting.End{{ID: id, Reason: "grace period expired"}}, b.clock.Now())
+	ended, err := ms.MeetingsEnd(context.Background(), []meeting.End{{ID: id, Reason: meeting.EndGraceExpired}}, b.clock.Now())
 	require.NoError(t, err)
 	wg.Wait()
 	close(got)

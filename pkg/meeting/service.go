@@ -29,7 +29,7 @@ type Store interface {
 	MeetingInsert(ctx context.Context, m Meeting) error
 	MeetingByID(ctx context.Context, id uuid.UUID) (Meeting, error)
 	MeetingsActiveForRoom(ctx context.Context, roomID uuid.UUID, now time.Time) ([]Meeting, error)
-	MeetingEnd(ctx context.Context, id uuid.UUID, reason string, now time.Time) (bool, error)
+	MeetingEnd(ctx context.Context, id uuid.UUID, reason EndReason, now time.Time) (bool, error)
 	// MeetingsEnd is ProcessStore.MeetingsEnd: the end path shared with process-meetings.
 	MeetingsEnd(ctx context.Context, ends []End, now time.Time) ([]Meeting, error)
 	RoomByID(ctx context.Context, id uuid.UUID) (room.Room, error)
@@ -145,7 +145,7 @@ func (s *Service) create(ctx context.Context, roomName string, in Intent, extra 
 				return tx.IntentUpsert(ctx, in)
 			}
 			if cur != nil { // past its end date: close it so the room can have a new one
-				if _, err := tx.MeetingEnd(ctx, cur.ID, "expired", now); err != nil {
+				if _, err := tx.MeetingEnd(ctx, cur.ID, EndReplaced, now); err != nil {
 					return err
 				}
 				expired = cur

@@ -174,9 +174,9 @@ func (s MeetingStore) MeetingsActiveForRoom(ctx context.Context, roomID uuid.UUI
 }
 
 // MeetingEnd deactivates a meeting if it is still active; false when it already was not.
-func (s MeetingStore) MeetingEnd(ctx context.Context, id uuid.UUID, reason string, now time.Time) (bool, error) {
+func (s MeetingStore) MeetingEnd(ctx context.Context, id uuid.UUID, reason meeting.EndReason, now time.Time) (bool, error) {
 	res, err := s.q.ExecContext(ctx, `UPDATE meeting SET is_active = false, ended_at = $2, ended_reason = $3
-		WHERE id = $1 AND is_active`, id, now, reason)
+		WHERE id = $1 AND is_active`, id, now, string(reason))
 	if err != nil {
 		return false, fmt.Errorf("end meeting: %w", err)
 	}

@@ -56,7 +56,7 @@ func (s MeetingStore) MeetingsEnd(ctx context.Context, ends []meeting.End, now t
 	reasons := make([]string, len(ends))
 	forced := make([]bool, len(ends))
 	for i, e := range ends {
-		ids[i], reasons[i], forced[i] = e.ID, e.Reason, e.Forced
+		ids[i], reasons[i], forced[i] = e.ID, string(e.Reason), e.Forced
 	}
 	var out []meeting.Meeting
 	err := s.inTx(ctx, func(b base) error {

@@ -12,15 +12,15 @@ import (
 	"github.com/monadical/reflector-go/pkg/meeting"
 )
 
-// Ticker runs one process-meetings tick.
-type Ticker interface {
+// MeetingProcessor is process-meetings (meeting.Processor): Tick runs it once.
+type MeetingProcessor interface {
 	Tick(ctx context.Context) (meeting.TickResult, error)
 }
 
 // MeetingsProcessHandler runs process-meetings. A tick emitted late (the worker was down) is
 // still run: the decision reads the present state, so a late tick is as good as a fresh one.
 type MeetingsProcessHandler struct {
-	Processor Ticker
+	Processor MeetingProcessor
 	Log       *zap.Logger
 }
 

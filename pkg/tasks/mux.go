@@ -9,7 +9,7 @@ import (
 type Deps struct {
 	Platforms Platforms
 	Meetings  RoomDeletedRecorder
-	Processor Ticker
+	Processor MeetingProcessor
 	Presence  Poller
 	Log       *zap.Logger
 	// Calendar, when set, registers the ICS tasks; Queue is where the sync fan-out enqueues.
