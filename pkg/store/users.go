@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -28,17 +29,21 @@ func (s UserStore) AccountIDBySub(ctx context.Context, sub string) (string, erro
 	return id, nil
 }
 
-// AccountEnsure implements user.Store. Two first requests of one sub race here; the no-op
-// update makes RETURNING hand both the one row that won.
+// AccountEnsure implements user.Store. The first requests of one sub race here, and the new
+// row conflicts on both the primary key and sub (id = sub), so no single ON CONFLICT target
+// covers it: DO NOTHING waits for the winner, whose row the select then reads.
 func (s UserStore) AccountEnsure(ctx context.Context, a user.Account) (string, error) {
-	var id string
-	err := sqlx.GetContext(ctx, s.q, &id, `INSERT INTO user_account (id, sub, email, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sub) DO UPDATE SET sub = EXCLUDED.sub RETURNING id`,
-		a.ID, a.Sub, a.Email, a.CreatedAt, a.UpdatedAt)
+	_, err := s.q.ExecContext(ctx, `INSERT INTO user_account (id, sub, email, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, a.ID, a.Sub, a.Email, a.CreatedAt, a.UpdatedAt)
 	if err != nil {
 		return "", fmt.Errorf("insert user: %w", err)
 	}
-	return id, nil
+	id, err := s.AccountIDBySub(ctx, a.Sub)
+	if errors.Is(err, user.ErrNotFound) {
+		// id was taken by another sub's row: the mapping cannot be made.
+		return "", fmt.Errorf("insert user %q: id %q belongs to another sub", a.Sub, a.ID)
+	}
+	return id, err
 }
 
 // APIKeyUserByHash implements user.Store.
