@@ -1,12 +1,10 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/monadical/reflector-go/pkg/calendar"
 	"github.com/monadical/reflector-go/pkg/room"
 )
 
@@ -14,7 +12,6 @@ import (
 var (
 	errICSSyncNotOwner   = &statusError{http.StatusForbidden, "Only room owner can trigger ICS sync"}
 	errICSStatusNotOwner = &statusError{http.StatusForbidden, "Only room owner can view ICS status"}
-	errICSNotConfigured  = &statusError{http.StatusBadRequest, "ICS not configured for this room"}
 	errCalendarOff       = &statusError{http.StatusServiceUnavailable, "Calendar sync is not available"}
 )
 
@@ -49,7 +46,7 @@ func (s *server) syncICS(c echo.Context) error {
 	}
 	res, err := s.d.Calendar.SyncRoom(c.Request().Context(), r.ID, true)
 	if err != nil {
-		return calendarErr(err)
+		return err
 	}
 	return c.JSON(http.StatusOK, res)
 }
@@ -64,7 +61,7 @@ func (s *server) icsStatus(c echo.Context) error {
 	}
 	st, err := s.d.Calendar.RoomStatus(c.Request().Context(), r.ID)
 	if err != nil {
-		return calendarErr(err)
+		return err
 	}
 	return c.JSON(http.StatusOK, st)
 }
@@ -78,7 +75,7 @@ func (s *server) calendarEvents(c echo.Context) error {
 	}
 	events, err := s.d.Calendar.RoomEvents(c.Request().Context(), r.ID, owner)
 	if err != nil {
-		return calendarErr(err)
+		return err
 	}
 	return c.JSON(http.StatusOK, events)
 }
@@ -96,18 +93,7 @@ func (s *server) upcomingEvents(c echo.Context) error {
 	}
 	events, err := s.d.Calendar.RoomUpcoming(c.Request().Context(), r.ID, minutes, owner)
 	if err != nil {
-		return calendarErr(err)
+		return err
 	}
 	return c.JSON(http.StatusOK, events)
-}
-
-// calendarErr maps the calendar service's errors to the original's answers.
-func calendarErr(err error) error {
-	switch {
-	case errors.Is(err, calendar.ErrNotConfigured):
-		return errICSNotConfigured
-	case errors.Is(err, calendar.ErrRoomNotFound): // deleted since it was looked up
-		return room.ErrNotFound
-	}
-	return err
 }

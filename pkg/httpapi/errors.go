@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.uber.org/zap"
 
+	"github.com/monadical/reflector-go/pkg/calendar"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/room"
 	"github.com/monadical/reflector-go/pkg/webhook"
@@ -47,22 +48,29 @@ var (
 	errBadToken         = &statusError{http.StatusUnauthorized, "Invalid authentication"}
 )
 
-// sentinel maps the domain errors to statuses: the one error table of the service.
+// sentinel maps the domain errors to statuses and client texts: the one error table of the
+// service. A sentinel whose own text is internal names its client text (text); the others'
+// text is the client's.
 var sentinel = []struct { //nolint:gochecknoglobals // constant table
 	err    error
 	status int
+	text   string
 }{
-	{room.ErrNotFound, http.StatusNotFound},
-	{meeting.ErrNotFound, http.StatusNotFound},
-	{room.ErrNameTaken, http.StatusBadRequest},
-	{room.ErrAccessDenied, http.StatusForbidden},
-	{room.ErrNotOwner, http.StatusForbidden},
-	{meeting.ErrNotRoomOwner, http.StatusForbidden},
-	{meeting.ErrBadConnectionID, http.StatusUnprocessableEntity},
-	{meeting.ErrProviderFailed, http.StatusServiceUnavailable},
-	{meeting.ErrCreateInProgress, http.StatusServiceUnavailable},
-	{webhook.ErrBadSignature, http.StatusUnauthorized},
-	{webhook.ErrMalformed, http.StatusBadRequest},
+	{room.ErrNotFound, http.StatusNotFound, ""},
+	{meeting.ErrNotFound, http.StatusNotFound, ""},
+	{room.ErrNameTaken, http.StatusBadRequest, ""},
+	{room.ErrAccessDenied, http.StatusForbidden, ""},
+	{room.ErrNotOwner, http.StatusForbidden, ""},
+	{meeting.ErrNotRoomOwner, http.StatusForbidden, ""},
+	{meeting.ErrBadConnectionID, http.StatusUnprocessableEntity, ""},
+	{meeting.ErrProviderFailed, http.StatusServiceUnavailable, ""},
+	{meeting.ErrCreateInProgress, http.StatusServiceUnavailable, ""},
+	{webhook.ErrBadSignature, http.StatusUnauthorized, ""},
+	{webhook.ErrMalformed, http.StatusBadRequest, ""},
+	// Only reachable if the room lock is bypassed: a concurrent creator won; retrying joins it.
+	{meeting.ErrAdhocAlreadyExist, http.StatusConflict, "An active meeting already exists for this room, please try again"},
+	{calendar.ErrNotConfigured, http.StatusBadRequest, "ICS not configured for this room"},
+	{calendar.ErrRoomNotFound, http.StatusNotFound, room.ErrNotFound.Error()}, // deleted since it was looked up
 }
 
 // errorHandler writes every error as {"detail": ...}; a 5xx is logged with the request id and
@@ -103,6 +111,9 @@ func classify(err error) (int, any) {
 	}
 	for _, s := range sentinel {
 		if errors.Is(err, s.err) {
+			if s.text != "" {
+				return s.status, detail{s.text}
+			}
 			return s.status, detail{s.err.Error()}
 		}
 	}

@@ -68,7 +68,10 @@ func (s *Service) get(ctx context.Context, roomName string, id uuid.UUID) (room.
 		return room.Room{}, Meeting{}, fmt.Errorf("meeting.Get: %w", err)
 	}
 	m, err := s.cfg.Store.MeetingByID(ctx, id)
-	if err != nil || m.RoomID != r.ID {
+	if err != nil { // ErrNotFound stays one; a database failure must not read as a 404
+		return room.Room{}, Meeting{}, fmt.Errorf("meeting.Get %s: %w", id, err)
+	}
+	if m.RoomID != r.ID {
 		return room.Room{}, Meeting{}, ErrNotFound
 	}
 	return r, m, nil

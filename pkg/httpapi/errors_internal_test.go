@@ -1,0 +1,35 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/monadical/reflector-go/pkg/calendar"
+	"github.com/monadical/reflector-go/pkg/meeting"
+	"github.com/monadical/reflector-go/pkg/room"
+)
+
+// TestErrorTable: the domain errors a request can meet answer their status and client
+// text, wrapped or not; an unknown error is a 500 with a fixed text.
+func TestErrorTable(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		err    error
+		status int
+		text   string
+	}{
+		{meeting.ErrAdhocAlreadyExist, http.StatusConflict, "An active meeting already exists for this room, please try again"},
+		{calendar.ErrNotConfigured, http.StatusBadRequest, "ICS not configured for this room"},
+		{calendar.ErrRoomNotFound, http.StatusNotFound, "Room not found"},
+		{room.ErrNotFound, http.StatusNotFound, "Room not found"},
+		{meeting.ErrNotFound, http.StatusNotFound, "Meeting not found"},
+		{fmt.Errorf("store: connection refused"), http.StatusInternalServerError, "Internal Server Error"},
+	} {
+		status, body := classify(fmt.Errorf("op: %w", tc.err))
+		require.Equal(t, tc.status, status, tc.err.Error())
+		require.Equal(t, detail{tc.text}, body, tc.err.Error())
+	}
+}
