@@ -31,9 +31,12 @@ vet:
 	$(GO) vet ./...
 
 # Every test, unit and integration, with the race detector, against real Postgres and Redis.
+# Then the statement coverage: total, and per package of the provider abstraction.
 test: services vet
+	@mkdir -p .data
 	TEST_DATABASE_URL=$$(scripts/pg.sh url) TEST_REDIS_URL=$$(scripts/redis.sh url) \
-		$(GO) test -race -count=1 -timeout 25m ./...
+		$(GO) test -race -count=1 -timeout 25m -coverprofile=.data/cover.out ./...
+	@scripts/coverage.sh .data/cover.out
 
 # The live concurrent test at full size (200 clients, 2 minutes), safeguards on then off.
 race-test: services
