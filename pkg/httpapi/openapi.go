@@ -26,6 +26,8 @@ func openAPI(routes []Route) []byte {
 			"schemas": schemas(),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+				// The original's name for X-API-Key (FastAPI's APIKeyHeader).
+				"APIKeyHeader": map[string]any{"type": "apiKey", "in": "header", "name": HeaderAPIKey},
 			},
 		},
 	}
@@ -67,7 +69,7 @@ func operation(r Route) map[string]any {
 		op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": ref(r.Body)}}}
 	}
 	if r.Auth == AuthRequired {
-		op["security"] = []any{map[string]any{"bearer": []any{}}}
+		op["security"] = []any{map[string]any{"bearer": []any{}}, map[string]any{"APIKeyHeader": []any{}}}
 	}
 	return op
 }
