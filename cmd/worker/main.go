@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hibiken/asynq"
 	"go.uber.org/zap"
@@ -40,7 +41,8 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	mux := tasks.NewMux(tasks.Deps{Platforms: platforms, Meetings: store.NewMeetingStore(db), Processor: proc, Presence: setup.PresencePoller(lc), Log: log,
 		Calendar: cal, Queue: queue, Recordings: recordings, SQS: sqsPoller,
 		Webhooks:      setup.Webhooks(db, platforms, queue, recordings, log),
-		WebhookHealth: setup.WebhookHealth(platforms, log)})
+		WebhookHealth: setup.WebhookHealth(platforms, log),
+		RoomHooks:     setup.RoomHooks(cfg, db, log, 30*time.Second)})
 	srv := asynq.NewServer(redisOpt, asynq.Config{
 		Concurrency:     cfg.Worker.Concurrency,
 		Queues:          tasks.Queues(),

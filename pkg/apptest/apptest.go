@@ -28,6 +28,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/platform/daily"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
 	"github.com/monadical/reflector-go/pkg/room"
+	"github.com/monadical/reflector-go/pkg/roomhook"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/store/storetest"
@@ -76,7 +77,9 @@ type App struct {
 
 	// Webhooks is the inbox behind the webhook routes; Whereby signs Whereby webhooks for it,
 	// WebhookQueue is its queue (take it Down to fail enqueues).
-	Webhooks     *webhook.Service
+	Webhooks *webhook.Service
+	// RoomHooks sends rooms' outgoing webhooks (loopback receivers allowed).
+	RoomHooks    *roomhook.Service
 	Whereby      *emulator.Whereby
 	WebhookQueue *taskstest.Flaky
 }
@@ -135,8 +138,10 @@ func New(t testing.TB, o Options) *App {
 	if auth == nil {
 		auth = TestAuth{}
 	}
+	a.RoomHooks = roomhook.NewService(roomhook.Config{Store: store.NewRoomHookStore(a.DB),
+		Sender: roomhook.NewSender(10*time.Second, true), UIBaseURL: "http://ui.test", Log: a.Log})
 	d := httpapi.Deps{Rooms: a.Rooms, Meetings: a.Meetings, Calendar: a.Calendar, Webhooks: a.Webhooks, Auth: auth, Log: a.Log,
-		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}, CORS: o.CORS}
+		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}, CORS: o.CORS, RoomHooks: a.RoomHooks}
 	if o.Extra != nil {
 		d.Extra = o.Extra(a)
 	}

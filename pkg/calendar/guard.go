@@ -2,67 +2,22 @@ package calendar
 
 import (
 	"fmt"
-	"net"
 	"net/netip"
 	"syscall"
+
+	"github.com/monadical/reflector-go/pkg/netguard"
 )
 
-// addrGuard refuses connections to addresses a user-supplied feed URL must not reach: the
-// host itself, private networks, link-local (cloud metadata) and other special ranges.
-type addrGuard struct {
-	blocked []netip.Prefix
-}
+// addrGuard is netguard's dial-time check, failing with ErrBlockedAddress.
+type addrGuard struct{ g netguard.Guard }
 
-func newAddrGuard() addrGuard {
-	special := []string{
-		"0.0.0.0/8",       // "this" network
-		"100.64.0.0/10",   // carrier-grade NAT
-		"192.0.0.0/24",    // IETF protocol assignments
-		"198.18.0.0/15",   // benchmarking
-		"240.0.0.0/4",     // reserved, broadcast
-		"64:ff9b::/96",    // NAT64: would reach any IPv4, private included
-		"64:ff9b:1::/48",  // local-use NAT64
-		"2002::/16",       // 6to4: embeds an IPv4
-		"100::/64",        // discard
-		"2001:db8::/32",   // documentation
-		"fec0::/10",       // deprecated site-local
-		"2001::/32",       // Teredo
-		"192.88.99.0/24",  // 6to4 relay
-		"198.51.100.0/24", // documentation
-		"203.0.113.0/24",  // documentation
-		"192.0.2.0/24",    // documentation
-	}
-	g := addrGuard{blocked: make([]netip.Prefix, 0, len(special))}
-	for _, s := range special {
-		g.blocked = append(g.blocked, netip.MustParsePrefix(s))
-	}
-	return g
-}
+func newAddrGuard() addrGuard { return addrGuard{netguard.New()} }
 
-// allowed reports whether ip is a public unicast address.
-func (g addrGuard) allowed(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	if !ip.IsValid() || !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() ||
-		ip.IsLinkLocalUnicast() || ip.IsMulticast() || ip.IsUnspecified() {
-		return false
-	}
-	for _, p := range g.blocked {
-		if p.Contains(ip) {
-			return false
-		}
-	}
-	return true
-}
+func (a addrGuard) allowed(ip netip.Addr) bool { return a.g.Allowed(ip) }
 
-// control is a net.Dialer Control func: it sees the resolved address just before connect.
-func (g addrGuard) control(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return fmt.Errorf("%w: %s", ErrBlockedAddress, address)
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil || !g.allowed(ip) {
-		return fmt.Errorf("%w: %s", ErrBlockedAddress, host)
+func (a addrGuard) control(network, address string, c syscall.RawConn) error {
+	if err := a.g.Control(network, address, c); err != nil {
+		return fmt.Errorf("%w: %w", ErrBlockedAddress, err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/calendar"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/room"
+	"github.com/monadical/reflector-go/pkg/roomhook"
 	"github.com/monadical/reflector-go/pkg/webhook"
 )
 
@@ -62,6 +63,7 @@ var sentinel = []struct { //nolint:gochecknoglobals // constant table
 	{room.ErrAccessDenied, http.StatusForbidden, ""},
 	{room.ErrNotOwner, http.StatusForbidden, ""},
 	{meeting.ErrNotRoomOwner, http.StatusForbidden, ""},
+	{roomhook.ErrNotOwner, http.StatusForbidden, ""},
 	{meeting.ErrBadConnectionID, http.StatusUnprocessableEntity, ""},
 	{meeting.ErrProviderFailed, http.StatusServiceUnavailable, ""},
 	{meeting.ErrCreateInProgress, http.StatusServiceUnavailable, ""},

@@ -49,6 +49,7 @@ func (s *server) routes() []Route {
 		{http.MethodPost, "/v1/meetings/:meeting_id/consent", "v1_meeting_audio_consent", "Record recording consent", AuthOptional, "MeetingConsentRequest", "ConsentResult", s.meetingConsent},
 		{http.MethodPost, "/v1/meetings/:meeting_id/recordings/start", "v1_start_recording", "Start a cloud or raw-tracks recording", AuthOptional, "StartRecordingRequest", "StartRecordingResult", s.startRecording},
 		{http.MethodPatch, "/v1/meetings/:meeting_id/deactivate", "v1_meeting_deactivate", "End the meeting now (room owner only)", AuthRequired, "", "DeactivateResult", s.deactivate},
+		{http.MethodPost, "/v1/rooms/:room_id/webhook/test", "v1_rooms_test_webhook", "Send the test event to the room's webhook (owner only)", AuthRequired, "", "WebhookTestResult", s.testRoomWebhook},
 		{http.MethodGet, "/v1/me", "v1_user_me", "The caller's identity (null when anonymous)", AuthOptional, "", "UserInfo", s.me},
 		{http.MethodPost, "/v1/daily/webhook", "v1_webhook", "Receive a Daily webhook (signed)", AuthSignature, "", "Status", s.dailyWebhook},
 		{http.MethodPost, "/v1/whereby", "v1_whereby_webhook", "Receive a Whereby webhook (signed)", AuthSignature, "", "Status", s.wherebyWebhook},

@@ -45,6 +45,7 @@ func schemas() map[string]any {
 		"StartRecordingRequest": obj("type:enum=cloud|raw-tracks", "instanceId:string"),
 		"StartRecordingResult":  obj("status:string", "result:object?", "instanceId:string?"),
 		"DeactivateResult":      obj("status:string", "meeting_id:string"),
+		"WebhookTestResult":     obj("success:boolean", "message:string", "error:string", "status_code:integer?", "response_preview:string?"),
 		"UserInfo":              obj("sub:string", "email:string?"),
 		"ErrorDetail":           obj("detail:string"),
 		"HTTPValidationError":   obj("detail:[]#ValidationError"),

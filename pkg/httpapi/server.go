@@ -13,6 +13,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/calendar"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/room"
+	"github.com/monadical/reflector-go/pkg/roomhook"
 )
 
 // Deps are the services the API calls.
@@ -33,6 +34,8 @@ type Deps struct {
 	// Extra registers routes owned by other transports (webhooks, lifecycle, calendar) in
 	// the same table, so /openapi.json describes them too.
 	Extra []Route
+	// RoomHooks sends rooms' outgoing webhooks (the test route); without it that route is 503.
+	RoomHooks *roomhook.Service
 	// CORS configures cross-origin access (zero value: any origin, no credentials).
 	CORS CORS
 }

@@ -28,6 +28,13 @@ type TranscriptEnqueuer interface {
 	EnqueueTranscript(ctx context.Context, transcriptID uuid.UUID, generation int) error
 }
 
+// CompletionNotifier is told, after commit, that a transcript generation completed (the
+// room's transcript.completed webhook). It must be idempotent per generation: a task retry
+// tells it again.
+type CompletionNotifier interface {
+	TranscriptCompleted(ctx context.Context, transcriptID uuid.UUID, generation int) error
+}
+
 // Objects is the object storage the flow reads and writes (objstore.Store implements it).
 type Objects interface {
 	Upload(ctx context.Context, bucket, key string, r io.Reader, contentType string) (int64, error)

@@ -26,6 +26,12 @@ func (s *Service) ProcessTranscript(ctx context.Context, transcriptID uuid.UUID,
 			return fmt.Errorf("recording.ProcessTranscript %s/%d: %w", transcriptID, generation, err)
 		}
 	}
+	// A retry after a lost notification finds the generation ended and tells again.
+	if s.cfg.Completed != nil && (run || (t.Status == TranscriptEnded && t.Generation == generation)) {
+		if err := s.notifyCompleted(ctx, transcriptID, generation); err != nil {
+			return fmt.Errorf("recording.ProcessTranscript %s/%d: %w", transcriptID, generation, err)
+		}
+	}
 	if err := s.consentCleanup(ctx, transcriptID, generation); err != nil {
 		return fmt.Errorf("recording.ProcessTranscript %s/%d: %w", transcriptID, generation, err)
 	}
@@ -137,4 +143,14 @@ func (s *Service) FailTranscript(ctx context.Context, transcriptID uuid.UUID, ge
 	}
 	s.log.Warn("transcript failed", zap.Stringer("transcript_id", transcriptID), zap.Error(cause))
 	return Permanent(cause)
+}
+
+// notifyCompleted tells the notifier if the generation is (still) the ended one: an
+// overtaken run saved nothing.
+func (s *Service) notifyCompleted(ctx context.Context, id uuid.UUID, gen int) error {
+	cur, err := s.st.TranscriptLock(ctx, id) // outside a transaction: a plain read
+	if err != nil || cur.Generation != gen || cur.Status != TranscriptEnded {
+		return err
+	}
+	return s.cfg.Completed.TranscriptCompleted(ctx, id, gen)
 }

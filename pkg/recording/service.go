@@ -21,8 +21,9 @@ type Config struct {
 	S3Jobs      Enqueuer // needed by the nightly Whereby bucket sweep
 	Downloads   DownloadEnqueuer
 	Transcripts TranscriptEnqueuer
-	Daily       DailyLister  // optional: the polling fallback is off without it
-	HTTPClient  *http.Client // downloads from provider links; nil means a client without timeout
+	Daily       DailyLister        // optional: the polling fallback is off without it
+	Completed   CompletionNotifier // optional: told after a transcript generation completes
+	HTTPClient  *http.Client       // downloads from provider links; nil means a client without timeout
 	Logger      *zap.Logger
 	Now         func() time.Time
 

@@ -55,7 +55,8 @@ func NewRecording(ctx context.Context, cfg *config.Config, d RecordingDeps) (*Re
 		Transcriber: transcribe.New(transcribe.Config{BaseURL: rc.TranscriptionURL, APIKey: rc.TranscriptionKey,
 			Model: rc.TranscriptionModel}),
 		S3Jobs: jobs, Downloads: jobs, Transcripts: jobs, Daily: dailyLister(d.Platforms, cfg),
-		Logger: d.Log, Now: d.Now, Platforms: cfg.Configured(),
+		Completed: tasks.Jobs{Q: d.Queue},
+		Logger:    d.Log, Now: d.Now, Platforms: cfg.Configured(),
 		Bucket: rc.StorageBucket, DailyBucket: cfg.Daily.BucketName, WherebyBucket: cfg.Whereby.BucketName,
 	}
 	svc, err := recording.NewService(svcCfg)

@@ -22,6 +22,8 @@ type Deps struct {
 	// webhook health check.
 	Webhooks      WebhookInbox
 	WebhookHealth WebhookHealthChecker
+	// RoomHooks, when set, registers the rooms' outgoing webhook task.
+	RoomHooks RoomWebhookDeliverer
 }
 
 // NewMux registers one handler per task type.
@@ -33,5 +35,8 @@ func NewMux(d Deps) *asynq.ServeMux {
 	registerCalendar(mux, d)
 	registerRecordings(mux, d)
 	registerWebhooks(mux, d)
+	if d.RoomHooks != nil {
+		mux.Handle(TypeRoomWebhook, RoomWebhookHandler{Hooks: d.RoomHooks})
+	}
 	return mux
 }
