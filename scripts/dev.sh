@@ -17,6 +17,8 @@ LOGS=.data/logs
 PIDS=.data/dev
 PROCS=(emulator recemu api worker scheduler)
 REC_PORT="${REC_PORT:-1252}" # recording back ends: S3, SQS, speech-to-text (reflectorctl emulate-recording)
+WORKER_OPS_PORT="${WORKER_OPS_PORT:-1253}"       # worker /healthz, /readyz, /metrics
+SCHEDULER_OPS_PORT="${SCHEDULER_OPS_PORT:-1254}" # scheduler /healthz, /readyz, /metrics
 
 for b in api worker scheduler reflectorctl; do
 	[ -x "bin/$b" ] || { echo "dev.sh: bin/$b missing: run \`make dev\`" >&2; exit 1; }
@@ -133,8 +135,8 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 start api bin/api
-start worker bin/worker
-start scheduler bin/scheduler
+start worker env OPS_ADDR="127.0.0.1:${WORKER_OPS_PORT}" bin/worker
+start scheduler env OPS_ADDR="127.0.0.1:${SCHEDULER_OPS_PORT}" bin/scheduler
 
 ready=0
 for _ in $(seq 300); do
@@ -149,6 +151,7 @@ cat <<EOF
 Reflector is running at http://localhost:${API_PORT}   (API docs: http://localhost:${API_PORT}/openapi.json)
   emulated providers: Daily ${DAILY_API_URL}, Whereby ${WHEREBY_API_URL}
   logs:               $LOGS/{api,worker,scheduler,emulator,recemu}.log
+  metrics:            api http://localhost:${API_PORT}/metrics, worker :${WORKER_OPS_PORT}/metrics, scheduler :${SCHEDULER_OPS_PORT}/metrics
   recordings:         S3/SQS at http://127.0.0.1:${REC_PORT}, speech-to-text at ${TRANSCRIPTION_URL}
   database:           ${DATABASE_URL}
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/httpapi"
+	"github.com/monadical/reflector-go/pkg/metrics"
 	"github.com/monadical/reflector-go/pkg/room"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
@@ -24,7 +25,8 @@ func main() { setup.Main("api", run) }
 
 func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	log.Info("starting api", zap.Any("config", cfg.Redacted()))
-	conn, err := setup.Connect(ctx, cfg, cfg.DatabaseConns)
+	m := metrics.New()
+	conn, err := setup.Connect(ctx, cfg, cfg.DatabaseConns, m)
 	if err != nil {
 		return err
 	}
@@ -40,16 +42,16 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	jobs := tasks.Jobs{Q: queue}
 	rooms := room.NewService(room.Config{Store: store.NewRoomStore(db), Platforms: platforms.Names(),
 		PlatformFor: setup.PlatformFor(cfg, platforms)})
-	meetings := setup.MeetingService(cfg, setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: jobs, Log: log})
+	meetings := setup.MeetingService(cfg, setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: jobs, Log: log, Metrics: m})
 	cal, err := setup.Calendar(cfg, db, meetings, setup.CalendarOptions{Log: log})
 	if err != nil {
 		return err
 	}
 	inbox, closeInbox := setup.WebhookReceiver(db, platforms, queue, log)
 	defer closeInbox()
-	e := httpapi.New(httpapi.Deps{Rooms: rooms, Meetings: meetings, Calendar: cal, Webhooks: inbox, Auth: auth, Log: log,
-		Identities: identities(cfg, db),
-		CORS:       httpapi.CORS{Origins: cfg.Web.CORSOrigins, AllowCredentials: cfg.Web.CORSAllowCredentials},
+	e := httpapi.New(httpapi.Deps{Rooms: rooms, Meetings: meetings, Calendar: cal, Webhooks: m.Receiver(inbox), Auth: auth,
+		Log: log, Metrics: m, Identities: identities(cfg, db),
+		CORS: httpapi.CORS{Origins: cfg.Web.CORSOrigins, AllowCredentials: cfg.Web.CORSAllowCredentials},
 		Ready: map[string]func(context.Context) error{
 			"database": db.PingContext,
 			"redis":    func(context.Context) error { _, err := inspector.Queues(); return err },

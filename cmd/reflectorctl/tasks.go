@@ -21,9 +21,6 @@ func taskStates() []string {
 	return []string{"pending", "scheduled", "retry", "archived", "active", "completed"}
 }
 
-// queueNames are the queues, for completion.
-func queueNames() []string { return []string{tasks.QueueCritical, tasks.QueueDefault, tasks.QueueLow} }
-
 // tasksCmd is `tasks list|retry|archive|delete` on REDIS_URL.
 func (a *app) tasksCmd() *cobra.Command {
 	cmd := group("tasks", "Inspect and act on queued tasks (queues: critical, default, low; REDIS_URL)")
@@ -56,7 +53,7 @@ func (a *app) tasksCmd() *cobra.Command {
 func queueThenState(cmd *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	switch {
 	case len(args) == 0:
-		return queueNames(), cobra.ShellCompDirectiveNoFileComp
+		return tasks.QueueNames(), cobra.ShellCompDirectiveNoFileComp
 	case len(args) == 1 && cmd.Name() == "list":
 		return taskStates(), cobra.ShellCompDirectiveNoFileComp
 	}

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
+	"github.com/monadical/reflector-go/pkg/metrics"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/tasks"
 )
@@ -26,6 +27,14 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	defer queue.Close()
 	if err := queue.Ping(); err != nil {
 		return fmt.Errorf("redis: %w", err)
+	}
+	m := metrics.New()
+	inspector := asynq.NewInspector(redisOpt)
+	defer inspector.Close()
+	m.WatchQueues(inspector, tasks.QueueNames(), log)
+	ops := m.OpsHandler(map[string]metrics.Check{"redis": func(context.Context) error { return queue.Ping() }}, log)
+	if err := metrics.ServeOps(ctx, cfg.OpsAddr, ops, log); err != nil {
+		return err
 	}
 	table := setup.Schedule(cfg)
 	for _, p := range table {

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
+	"github.com/monadical/reflector-go/pkg/metrics"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/tasks"
@@ -20,13 +21,14 @@ func main() { setup.Main("worker", run) }
 
 func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	log.Info("starting worker", zap.Any("config", cfg.Redacted()))
-	conn, err := setup.Connect(ctx, cfg, cfg.DatabaseConns)
+	m := metrics.New()
+	conn, err := setup.Connect(ctx, cfg, cfg.DatabaseConns, m)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
 	db, redisOpt, queue, platforms := conn.DB, conn.Redis, conn.Queue, conn.Platforms
-	lc := setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: tasks.Jobs{Q: queue}, Log: log}
+	lc := setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: tasks.Jobs{Q: queue}, Log: log, Metrics: m}
 	proc := setup.Processor(cfg, lc)
 	lifecycle := setup.MeetingService(cfg, lc)
 	cal, err := setup.Calendar(cfg, db, lifecycle, setup.CalendarOptions{Log: log})
@@ -39,10 +41,18 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	}
 	defer closeRecordings()
 	mux := tasks.NewMux(tasks.Deps{Platforms: platforms, Meetings: store.NewMeetingStore(db), Processor: proc, Presence: setup.PresencePoller(lc), Log: log,
-		Calendar: cal, Queue: queue, Recordings: recordings, SQS: sqsPoller,
-		Webhooks:      setup.Webhooks(db, platforms, queue, recordings, log),
-		WebhookHealth: setup.WebhookHealth(platforms, log),
+		Calendar: m.Calendar(cal), Queue: queue, Recordings: m.Recordings(recordings), SQS: sqsPoller,
+		Webhooks:      m.Inbox(setup.Webhooks(db, platforms, queue, recordings, log)),
+		WebhookHealth: m.WebhookHealth(setup.WebhookHealth(platforms, log)),
 		RoomHooks:     setup.RoomHooks(cfg, db, log, 30*time.Second)})
+	mux.Use(m.Tasks)
+	m.WatchQueues(conn.Inspector, tasks.QueueNames(), log)
+	m.WatchDatabase(store.NewOpsStore(db), log)
+	ops := m.OpsHandler(map[string]metrics.Check{"database": db.PingContext,
+		"redis": func(context.Context) error { _, err := conn.Inspector.Queues(); return err }}, log)
+	if err := metrics.ServeOps(ctx, cfg.OpsAddr, ops, log); err != nil {
+		return err
+	}
 	srv := asynq.NewServer(redisOpt, asynq.Config{
 		Concurrency:     cfg.Worker.Concurrency,
 		Queues:          tasks.Queues(),

@@ -24,6 +24,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/httpapi"
 	"github.com/monadical/reflector-go/pkg/meeting"
+	"github.com/monadical/reflector-go/pkg/metrics"
 	"github.com/monadical/reflector-go/pkg/platform"
 	"github.com/monadical/reflector-go/pkg/platform/daily"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
@@ -73,7 +74,8 @@ type App struct {
 	URL       string
 	Log       *zap.Logger
 	HTTP      *http.Client
-	authz     string // Authorization header of requests (see TestAuth)
+	Metrics   *metrics.Metrics // every family, recorded by the stack and served on /metrics
+	authz     string           // Authorization header of requests (see TestAuth)
 
 	// Webhooks is the inbox behind the webhook routes; Whereby signs Whereby webhooks for it,
 	// WebhookQueue is its queue (take it Down to fail enqueues).
@@ -114,14 +116,16 @@ func (a *App) As(t testing.TB, user string) *App {
 // New starts the stack; everything stops when the test ends.
 func New(t testing.TB, o Options) *App {
 	t.Helper()
-	a := &App{Log: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)), HTTP: &http.Client{Timeout: 30 * time.Second}}
+	a := &App{Log: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)), HTTP: &http.Client{Timeout: 30 * time.Second},
+		Metrics: metrics.New()}
 	a.DB, a.DBURL = storetest.NewDBURL(t)
 	a.Daily = emulator.NewDaily(emulator.DailyOptions{APIKey: "test-key", PresenceLag: o.PresenceLag, Now: o.Now})
 	var stop func()
 	a.DailyURL, stop = a.Daily.Start()
 	t.Cleanup(stop)
 	a.Platforms = platform.NewRegistry(daily.New(daily.Config{BaseURL: a.DailyURL, APIKey: "test-key",
-		WebhookSecret: a.Daily.WebhookSecret(), RatePerSecond: 1000, DeleteRatePerSecond: 1000, Now: o.Now}))
+		WebhookSecret: a.Daily.WebhookSecret(), RatePerSecond: 1000, DeleteRatePerSecond: 1000, Now: o.Now,
+		Observer: a.Metrics}))
 	a.Redis = RedisDB(t)
 	a.Queue = asynq.NewClient(a.Redis)
 	t.Cleanup(func() { _ = a.Queue.Close() })
@@ -140,7 +144,8 @@ func New(t testing.TB, o Options) *App {
 	}
 	a.RoomHooks = roomhook.NewService(roomhook.Config{Store: store.NewRoomHookStore(a.DB),
 		Sender: roomhook.NewSender(10*time.Second, true), UIBaseURL: "http://ui.test", Log: a.Log})
-	d := httpapi.Deps{Rooms: a.Rooms, Meetings: a.Meetings, Calendar: a.Calendar, Webhooks: a.Webhooks, Auth: auth, Log: a.Log,
+	d := httpapi.Deps{Rooms: a.Rooms, Meetings: a.Meetings, Calendar: a.Calendar, Webhooks: a.Metrics.Receiver(a.Webhooks),
+		Auth: auth, Log: a.Log, Metrics: a.Metrics,
 		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}, CORS: o.CORS, RoomHooks: a.RoomHooks}
 	if o.Extra != nil {
 		d.Extra = o.Extra(a)
@@ -160,7 +165,7 @@ func (a *App) lifecycle(t testing.TB, o Options, jobs meeting.Jobs) {
 	cfg := Config()
 	cfg.DatabaseURL, cfg.RedisURL, cfg.Daily.APIURL = a.DBURL, "redis://"+a.Redis.Addr, a.DailyURL
 	a.Config = cfg
-	d := setup.LifecycleDeps{DB: a.DB, Platforms: a.Platforms, Jobs: jobs, Log: a.Log}
+	d := setup.LifecycleDeps{DB: a.DB, Platforms: a.Platforms, Jobs: jobs, Log: a.Log, Metrics: a.Metrics}
 	a.Meetings = setup.MeetingService(cfg, d, func(c *meeting.Config) {
 		c.Now = o.Now
 		if o.Meeting != nil {

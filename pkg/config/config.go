@@ -19,10 +19,12 @@ type Config struct {
 	DatabaseConns int
 	RedisURL      string
 	HTTPAddr      string
-	BaseURL       string
-	UIBaseURL     string
-	LogLevel      zapcore.Level
-	LogJSON       bool
+	// OpsAddr is where the worker and the scheduler serve /healthz, /readyz and /metrics.
+	OpsAddr   string
+	BaseURL   string
+	UIBaseURL string
+	LogLevel  zapcore.Level
+	LogJSON   bool
 
 	Auth AuthConfig
 
@@ -131,6 +133,7 @@ func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 		DatabaseConns: r.integer("DATABASE_MAX_CONNS", 32),
 		RedisURL:      r.str("REDIS_URL", ""),
 		HTTPAddr:      r.str("HTTP_ADDR", ":1250"),
+		OpsAddr:       r.str("OPS_ADDR", ":9090"),
 		BaseURL:       r.str("BASE_URL", "http://localhost:1250"),
 		UIBaseURL:     strings.TrimRight(r.str("UI_BASE_URL", "http://localhost:3000"), "/"),
 		LogLevel:      r.level("LOG_LEVEL", zapcore.InfoLevel),

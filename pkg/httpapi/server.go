@@ -31,6 +31,8 @@ type Deps struct {
 	Log        *zap.Logger
 	// Ready checks the dependencies /readyz reports on (database, redis), by name.
 	Ready map[string]func(ctx context.Context) error
+	// Metrics records every request and is served on /metrics (nil: neither).
+	Metrics Metrics
 	// Extra registers routes owned by other transports (webhooks, lifecycle, calendar) in
 	// the same table, so /openapi.json describes them too.
 	Extra []Route
@@ -54,7 +56,8 @@ func New(d Deps) *echo.Echo {
 	e.Pre(corsMiddleware(d.CORS))
 	routes := append(s.routes(), d.Extra...)
 	signed := signedRoutes(routes)
-	e.Use(middleware.RequestID(), recoverer(d.Log), authMiddleware(d.Auth, signed), identityMiddleware(d.Identities, signed))
+	e.Use(middleware.RequestID(), access(d.Log.Named("access"), d.Metrics), recoverer(d.Log), authMiddleware(d.Auth, signed),
+		identityMiddleware(d.Identities, signed))
 	for _, r := range routes {
 		h := r.Handler
 		if r.Auth == AuthRequired {
@@ -66,6 +69,9 @@ func New(d Deps) *echo.Echo {
 	e.GET("/openapi.json", func(c echo.Context) error { return c.JSONBlob(http.StatusOK, doc) })
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", s.ready)
+	if d.Metrics != nil {
+		e.GET("/metrics", echo.WrapHandler(d.Metrics.Handler()))
+	}
 	return e
 }
 

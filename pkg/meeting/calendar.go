@@ -62,6 +62,9 @@ func (s *Service) CreateCalendar(ctx context.Context, roomID, eventID uuid.UUID,
 	if err != nil {
 		return uuid.Nil, fmt.Errorf("meeting.CreateCalendar room %s: %w", roomID, err)
 	}
+	if c.created {
+		s.cfg.Observer.MeetingCreated(KindCalendar, c.platform)
+	}
 	return id, nil
 }
 
@@ -72,6 +75,8 @@ type calendarCreate struct {
 	start, end      time.Time
 	metadata        RawJSON
 	orphan          *Meeting
+	created         bool   // this attempt inserted the meeting
+	platform        string // of the inserted meeting
 }
 
 // createCalendar runs the slow path under the room row lock: re-check, provision, insert.
@@ -102,6 +107,7 @@ func (s *Service) createCalendar(ctx context.Context, c *calendarCreate) (uuid.U
 		provisioned = &m
 		if inserted, err = cs.MeetingCalendarInsert(ctx, m); err != nil || inserted {
 			id = m.ID
+			c.created, c.platform = err == nil, m.Platform
 			return err
 		}
 		winner, err := cs.MeetingCalendarBySlot(ctx, c.roomID, c.start, c.end)

@@ -66,6 +66,8 @@ type ProcessorConfig struct {
 	// SafeguardsOff ignores intents and skips the confirmation read: only for the tests that
 	// prove the safeguards matter. Never off in production.
 	SafeguardsOff bool
+	// Observer counts ended meetings by reason (nil: none).
+	Observer Observer
 }
 
 // Processor is process-meetings: read presence first, decide, apply.
@@ -78,6 +80,9 @@ func NewProcessor(cfg ProcessorConfig) *Processor {
 	}
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = noObserver{}
 	}
 	def(&cfg.CalendarForceClose, 30*time.Minute)
 	return &Processor{cfg: cfg}
@@ -181,6 +186,11 @@ func (p *Processor) apply(ctx context.Context, present, grace []uuid.UUID, ends 
 			return err
 		}
 		res.Ended = len(ended)
+		for _, m := range ended {
+			if m.EndedReason != nil {
+				p.cfg.Observer.MeetingEnded(*m.EndedReason)
+			}
+		}
 	}
 	return p.sweep(ctx, now)
 }

@@ -67,6 +67,8 @@ type Config struct {
 	// Safeguards off turns intents and the room lock off: only for the simulation's proof
 	// that the safeguards matter. Never off in production.
 	SafeguardsOff bool
+	// Observer records creations, handouts and ends (nil: none).
+	Observer Observer
 }
 
 // Service is the meeting lifecycle.
@@ -79,6 +81,9 @@ func NewService(cfg Config) *Service {
 	}
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = noObserver{}
 	}
 	def(&cfg.MeetingDuration, 8*time.Hour)
 	def(&cfg.IntentTTL, 30*time.Second)
@@ -115,6 +120,7 @@ func (s *Service) GetOrCreate(ctx context.Context, roomName, userID, connID stri
 			return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, err)
 		}
 		if m != nil {
+			s.cfg.Observer.Handout(false)
 			return visible(Handout{Room: r, Meeting: *m, ConnectionID: in.ConnectionID}, userID), nil
 		}
 	}
@@ -129,6 +135,7 @@ func (s *Service) GetOrCreate(ctx context.Context, roomName, userID, connID stri
 func (s *Service) create(ctx context.Context, roomName string, in Intent, extra bool, now time.Time) (Handout, error) {
 	var h Handout
 	var expired *Meeting
+	var newID uuid.UUID
 	err := s.cfg.Store.InTx(ctx, func(tx Store) error {
 		r, err := s.lockRoom(ctx, tx, roomName, extra)
 		if err != nil {
@@ -158,6 +165,7 @@ func (s *Service) create(ctx context.Context, roomName string, in Intent, extra 
 		if err := tx.MeetingInsert(ctx, m); err != nil {
 			return err
 		}
+		newID = m.ID
 		in.MeetingID = m.ID
 		h = Handout{Room: r, Meeting: m, ConnectionID: in.ConnectionID}
 		return tx.IntentUpsert(ctx, in)
@@ -166,8 +174,14 @@ func (s *Service) create(ctx context.Context, roomName string, in Intent, extra 
 		return Handout{}, err
 	}
 	if expired != nil {
+		s.cfg.Observer.MeetingEnded("expired")
 		s.deleteRoomLater(ctx, *expired)
 	}
+	created := h.Meeting.ID == newID
+	if created {
+		s.cfg.Observer.MeetingCreated(h.Meeting.Kind, h.Meeting.Platform)
+	}
+	s.cfg.Observer.Handout(created)
 	return h, nil
 }
 

@@ -23,11 +23,33 @@ type Platforms interface {
 	Get(name string) (platform.Client, error)
 }
 
+// Observer counts presence reads by platform and outcome: ok, unknown (the read failed, so
+// the meetings are kept) or rate_limited (metrics.Metrics implements it).
+type Observer interface {
+	PresenceRead(platform, outcome string)
+}
+
 // Reader implements meeting.PresenceReader over the provider clients.
 type Reader struct {
 	Platforms   Platforms
 	Log         *zap.Logger
-	Concurrency int // per-room reads in flight for providers without a bulk endpoint
+	Concurrency int      // per-room reads in flight for providers without a bulk endpoint
+	Observer    Observer // nil: reads are not counted
+}
+
+// observe counts one read of platformName.
+func (r Reader) observe(platformName string, err error) {
+	if r.Observer == nil {
+		return
+	}
+	switch {
+	case err == nil:
+		r.Observer.PresenceRead(platformName, "ok")
+	case errors.Is(err, platform.ErrRateLimited):
+		r.Observer.PresenceRead(platformName, "rate_limited")
+	default:
+		r.Observer.PresenceRead(platformName, "unknown")
+	}
 }
 
 // Presence reads every meeting's participant count. Providers with a domain-wide endpoint are
@@ -56,6 +78,7 @@ func (r Reader) Presence(ctx context.Context, ms []meeting.Active) map[uuid.UUID
 
 func (r Reader) domain(ctx context.Context, dp platform.DomainPresenceReader, ms []meeting.Active, out map[uuid.UUID]int) {
 	rooms, err := dp.DomainPresence(ctx)
+	r.observe(ms[0].Platform, err)
 	if err != nil {
 		r.Log.Warn("presence: domain read failed, keeping meetings", zap.Int("meetings", len(ms)), zap.Error(err))
 		return
@@ -78,6 +101,7 @@ func (r Reader) RoomsPresence(ctx context.Context, ms []meeting.Active) map[uuid
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			n, err := r.RoomPresence(ctx, m)
+			r.observe(m.Platform, err)
 			if err != nil {
 				r.Log.Warn("presence: room read failed, keeping meeting", zap.Stringer("meeting_id", m.ID), zap.Error(err))
 				return

@@ -25,12 +25,13 @@ type Conn struct {
 
 // Connect opens every connection with at most dbConns database connections; Close releases
 // them. On error nothing is left open.
-func Connect(ctx context.Context, cfg *config.Config, dbConns int) (*Conn, error) {
+// obs (optional) records the provider calls for metrics.
+func Connect(ctx context.Context, cfg *config.Config, dbConns int, obs ...platform.CallObserver) (*Conn, error) {
 	redisOpt, err := RedisOpt(cfg.RedisURL)
 	if err != nil {
 		return nil, err
 	}
-	platforms, err := Platforms(cfg)
+	platforms, err := Platforms(cfg, obs...)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/meeting"
+	"github.com/monadical/reflector-go/pkg/metrics"
 	"github.com/monadical/reflector-go/pkg/presence"
 	"github.com/monadical/reflector-go/pkg/store"
 )
@@ -18,6 +19,7 @@ type LifecycleDeps struct {
 	Platforms meeting.Platforms
 	Jobs      meeting.Jobs
 	Log       *zap.Logger
+	Metrics   *metrics.Metrics // nil: nothing is counted
 }
 
 // MeetingService is the one way to build the meeting service, for the binaries and the tests
@@ -25,7 +27,7 @@ type LifecycleDeps struct {
 // meeting.Config itself, so a setting can't be declared by a test and left unwired.
 func MeetingService(cfg *config.Config, d LifecycleDeps, override ...func(*meeting.Config)) *meeting.Service {
 	c := meeting.Config{Store: store.NewMeetingStore(d.DB), Sessions: store.NewSessionStore(d.DB),
-		Platforms: d.Platforms, Jobs: d.Jobs, Log: d.Log,
+		Platforms: d.Platforms, Jobs: d.Jobs, Log: d.Log, Observer: d.Metrics,
 		MeetingDuration: cfg.Lifecycle.MeetingDuration, IntentTTL: cfg.Lifecycle.IntentTTL,
 		PresenceLag: cfg.Lifecycle.PresenceLag}
 	for _, o := range override {
@@ -36,8 +38,9 @@ func MeetingService(cfg *config.Config, d LifecycleDeps, override ...func(*meeti
 
 // Processor is the one way to build process-meetings, like MeetingService.
 func Processor(cfg *config.Config, d LifecycleDeps, override ...func(*meeting.ProcessorConfig)) *meeting.Processor {
-	c := meeting.ProcessorConfig{Store: store.NewMeetingStore(d.DB), Jobs: d.Jobs, Log: d.Log,
-		Presence:           presence.Reader{Platforms: d.Platforms, Log: d.Log, Concurrency: cfg.Lifecycle.PresenceConcurrency},
+	c := meeting.ProcessorConfig{Store: store.NewMeetingStore(d.DB), Jobs: d.Jobs, Log: d.Log, Observer: d.Metrics,
+		Presence: presence.Reader{Platforms: d.Platforms, Log: d.Log, Concurrency: cfg.Lifecycle.PresenceConcurrency,
+			Observer: d.Metrics},
 		CalendarForceClose: cfg.Lifecycle.CalendarForceClose}
 	for _, o := range override {
 		o(&c)

@@ -14,13 +14,18 @@ import (
 	"github.com/monadical/reflector-go/pkg/platform/whereby"
 )
 
-// Platforms registers a client for every configured provider.
-func Platforms(cfg *config.Config) (*platform.Registry, error) {
+// Platforms registers a client for every configured provider; obs (optional) records their
+// calls for metrics.
+func Platforms(cfg *config.Config, obs ...platform.CallObserver) (*platform.Registry, error) {
+	var o platform.CallObserver
+	if len(obs) > 0 {
+		o = obs[0]
+	}
 	var clients []platform.Client
 	if cfg.Daily.APIKey != "" {
 		clients = append(clients, daily.New(daily.Config{
 			BaseURL: cfg.Daily.APIURL, APIKey: cfg.Daily.APIKey, WebhookSecret: cfg.Daily.WebhookSecret,
-			ReplayWindow: cfg.WebhookReplayWindow,
+			ReplayWindow: cfg.WebhookReplayWindow, Observer: o,
 			RecordingsBucket: daily.Bucket{Name: cfg.Daily.BucketName, Region: cfg.Daily.BucketRegion,
 				RoleARN: cfg.Daily.BucketRoleARN},
 		}))
@@ -28,7 +33,7 @@ func Platforms(cfg *config.Config) (*platform.Registry, error) {
 	if cfg.Whereby.APIKey != "" {
 		clients = append(clients, whereby.New(whereby.Config{
 			BaseURL: cfg.Whereby.APIURL, APIKey: cfg.Whereby.APIKey, WebhookSecret: cfg.Whereby.WebhookSecret,
-			ReplayWindow: cfg.WebhookReplayWindow,
+			ReplayWindow: cfg.WebhookReplayWindow, Observer: o,
 			RecordingBucket: whereby.Bucket{Name: cfg.Whereby.BucketName, Region: cfg.Whereby.BucketRegion,
 				AccessKeyID: cfg.Whereby.AccessKeyID, SecretAccessKey: cfg.Whereby.SecretKey},
 		}))

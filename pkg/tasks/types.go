@@ -30,6 +30,9 @@ func Queues() map[string]int {
 	return map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1}
 }
 
+// QueueNames are the queues, most urgent first.
+func QueueNames() []string { return []string{QueueCritical, QueueDefault, QueueLow} }
+
 // RoomDeletePayload asks for a provider room to be deleted.
 type RoomDeletePayload struct {
 	MeetingID uuid.UUID `json:"meeting_id"`

@@ -40,12 +40,13 @@ type Config struct {
 	// DeleteRatePerSecond is the budget of DELETE /rooms/:name and GET /recordings
 	// (Daily: about 2 req/s, 50 per 30 s); default 1.6. Each endpoint gets its own limiter.
 	DeleteRatePerSecond float64
-	MaxRetries          int              // default 3
-	MaxBackoff          time.Duration    // longest wait between tries; default 30 s
-	RetryBaseBackoff    time.Duration    // first backoff between tries; default 250 ms
-	BreakerThreshold    int              // failed calls in a row to one operation that open its breaker; default 5
-	BreakerCooldown     time.Duration    // default 30 s
-	Now                 func() time.Time // default time.Now
+	MaxRetries          int                   // default 3
+	MaxBackoff          time.Duration         // longest wait between tries; default 30 s
+	RetryBaseBackoff    time.Duration         // first backoff between tries; default 250 ms
+	BreakerThreshold    int                   // failed calls in a row to one operation that open its breaker; default 5
+	BreakerCooldown     time.Duration         // default 30 s
+	Observer            platform.CallObserver // records calls for metrics; nil: none
+	Now                 func() time.Time      // default time.Now
 }
 
 // Client talks to Daily. It implements platform.Client, PresenceReader,
@@ -80,6 +81,7 @@ func New(cfg Config) *Client {
 			MaxBackoff: cfg.MaxBackoff, BaseBackoff: cfg.RetryBaseBackoff, Now: cfg.Now, DecodeError: decodeError,
 			Limiter:          limiter(cfg.RatePerSecond),
 			BreakerThreshold: cfg.BreakerThreshold, BreakerCooldown: cfg.BreakerCooldown,
+			Observer: cfg.Observer,
 		}),
 		deleteLimiter: limiter(cfg.DeleteRatePerSecond),
 		listLimiter:   limiter(cfg.DeleteRatePerSecond),

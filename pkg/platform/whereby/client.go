@@ -44,12 +44,13 @@ type Config struct {
 	// RatePerSecond is the point budget per second (Whereby counts points per minute per
 	// organisation: 100/min on Build, 1000/min on larger plans); default 100/60.
 	RatePerSecond    float64
-	MaxRetries       int              // default 3
-	MaxBackoff       time.Duration    // default 30 s
-	RetryBaseBackoff time.Duration    // first backoff between tries; default 250 ms
-	BreakerThreshold int              // default 5
-	BreakerCooldown  time.Duration    // default 30 s
-	Now              func() time.Time // default time.Now
+	MaxRetries       int                   // default 3
+	MaxBackoff       time.Duration         // default 30 s
+	RetryBaseBackoff time.Duration         // first backoff between tries; default 250 ms
+	BreakerThreshold int                   // default 5
+	BreakerCooldown  time.Duration         // default 30 s
+	Observer         platform.CallObserver // records calls for metrics; nil: none
+	Now              func() time.Time      // default time.Now
 }
 
 // Client talks to Whereby. It implements platform.Client.
@@ -76,6 +77,7 @@ func New(cfg Config) *Client {
 			// Burst of 10 points: enough for a write (3) and a few reads.
 			Limiter:          rate.NewLimiter(rate.Limit(cfg.RatePerSecond), max(10, int(cfg.RatePerSecond))),
 			BreakerThreshold: cfg.BreakerThreshold, BreakerCooldown: cfg.BreakerCooldown,
+			Observer: cfg.Observer,
 		}),
 		secret:  []byte(cfg.WebhookSecret),
 		window:  cfg.ReplayWindow,

@@ -48,8 +48,9 @@ func (b *Breaker) Allow() bool {
 	return true
 }
 
-// record counts the outcome of a call that Allow let through.
-func (b *Breaker) record(o outcome) {
+// record counts the outcome of a call that Allow let through and reports whether the
+// breaker is open now.
+func (b *Breaker) record(o outcome) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.probing = false
@@ -62,4 +63,5 @@ func (b *Breaker) record(o outcome) {
 			b.openUntil = b.now().Add(b.cooldown)
 		}
 	}
+	return b.threshold > 0 && b.failures >= b.threshold
 }

@@ -45,6 +45,8 @@ type Config struct {
 	BreakerCooldown  time.Duration
 	DecodeError      ErrorDecoder     // default: body text as message
 	Now              func() time.Time // default time.Now
+	// Observer records every call, rate-budget wait and breaker change (nil: none).
+	Observer platform.CallObserver
 }
 
 // Caller performs provider requests. It is safe for concurrent use.
@@ -112,14 +114,25 @@ type Request struct {
 }
 
 // Do performs req and decodes a 2xx JSON body into out (unless out is nil).
-func (c *Caller) Do(ctx context.Context, req Request, out any) error {
+func (c *Caller) Do(ctx context.Context, req Request, out any) (err error) {
+	if obs := c.cfg.Observer; obs != nil {
+		start := time.Now()
+		defer func() { obs.ProviderCall(c.cfg.Provider, req.Op, platform.Outcome(err), time.Since(start)) }()
+	}
 	br := c.breaker(req.Op)
 	if !br.Allow() {
+		c.observeBreaker(req.Op, true)
 		return c.fail(req, 0, fmt.Errorf("circuit open: %w", platform.ErrUnavailable))
 	}
-	err := c.retrying(ctx, req, out)
-	br.record(classify(ctx, err))
+	err = c.retrying(ctx, req, out)
+	c.observeBreaker(req.Op, br.record(classify(ctx, err)))
 	return err
+}
+
+func (c *Caller) observeBreaker(op string, open bool) {
+	if c.cfg.Observer != nil {
+		c.cfg.Observer.BreakerState(c.cfg.Provider, op, open)
+	}
 }
 
 func classify(ctx context.Context, err error) outcome {
@@ -166,7 +179,13 @@ func (c *Caller) wait(ctx context.Context, req Request) error {
 	if lim == nil {
 		return nil
 	}
-	return lim.WaitN(ctx, max(req.Cost, 1))
+	if c.cfg.Observer == nil {
+		return lim.WaitN(ctx, max(req.Cost, 1))
+	}
+	start := time.Now()
+	err := lim.WaitN(ctx, max(req.Cost, 1))
+	c.cfg.Observer.RateWait(c.cfg.Provider, req.Op, time.Since(start))
+	return err
 }
 
 func (c *Caller) attempt(ctx context.Context, req Request, body []byte, out any) error {
