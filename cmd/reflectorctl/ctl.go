@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
+	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
@@ -25,6 +26,7 @@ type ctl struct {
 	store     store.RecordingStore
 	recs      recordingOps // nil when recordings are not configured
 	inbox     webhookInbox
+	meetings  *meeting.Service
 	inspector *asynq.Inspector
 	queue     tasks.Enqueuer
 	table     []tasks.Periodic // the scheduler's table, for `run`
@@ -42,12 +44,13 @@ const (
 	usesRecordings                  // c.recs (and the database and queue it writes to)
 	usesSchedule                    // c.table
 	usesInbox                       // c.inbox
+	usesMeetings                    // c.meetings (reads; ends also need the queue)
 )
 
 // needs are the settings the parts require.
 func (u uses) needs() config.Need {
 	var n config.Need
-	if u&(usesDB|usesRecordings|usesInbox) != 0 {
+	if u&(usesDB|usesRecordings|usesInbox|usesMeetings) != 0 {
 		n |= config.NeedDatabase
 	}
 	if u&(usesQueue|usesRecordings|usesInbox|usesSchedule) != 0 {
@@ -104,6 +107,13 @@ func (c *ctl) connect(ctx context.Context, cfg *config.Config, u uses, closers *
 	platforms := configuredPlatforms(cfg)
 	if u&usesInbox != 0 {
 		c.inbox = setup.Webhooks(db, platforms, c.queue, nil, zap.NewNop())
+	}
+	if u&usesMeetings != 0 {
+		lc := setup.LifecycleDeps{DB: db, Platforms: platforms, Log: zap.NewNop()}
+		if c.queue != nil {
+			lc.Jobs = tasks.Jobs{Q: c.queue}
+		}
+		c.meetings = setup.MeetingService(cfg, lc)
 	}
 	if u&usesRecordings == 0 {
 		return nil

@@ -56,6 +56,7 @@ func (a *app) root() *cobra.Command {
 		a.reprocessCmd(),
 		a.tasksCmd(),
 		a.runCmd(),
+		a.meetingsCmd(),
 		a.importCmd(),
 		a.apiKeyCmd(),
 	)

@@ -46,6 +46,7 @@ func (s *server) routes() []Route {
 		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/joining", "v1_rooms_joining_meeting", "Refresh the caller's join intent during the handshake", AuthOptional, "JoiningMeeting", "Status", s.joining},
 		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/joined", "v1_rooms_joined_meeting", "Mark the caller's connection as in the call", AuthOptional, "JoinedMeeting", "Status", s.joined},
 		{http.MethodPost, "/v1/rooms/:room_name/meetings/:meeting_id/leave", "v1_rooms_leave_meeting", "Leave the meeting (sendBeacon)", AuthOptional, "LeaveMeeting", "Status", s.leave},
+		{http.MethodGet, "/v1/meetings/:meeting_id/timeline", "v1_meeting_timeline", "The meeting's timeline (room owner only)", AuthRequired, "", "MeetingTimeline", s.meetingTimeline},
 		{http.MethodPost, "/v1/meetings/:meeting_id/consent", "v1_meeting_audio_consent", "Record recording consent", AuthOptional, "MeetingConsentRequest", "ConsentResult", s.meetingConsent},
 		{http.MethodPost, "/v1/meetings/:meeting_id/recordings/start", "v1_start_recording", "Start a cloud or raw-tracks recording", AuthOptional, "StartRecordingRequest", "StartRecordingResult", s.startRecording},
 		{http.MethodPatch, "/v1/meetings/:meeting_id/deactivate", "v1_meeting_deactivate", "End the meeting now (room owner only)", AuthRequired, "", "DeactivateResult", s.deactivate},

@@ -108,7 +108,10 @@ func (s *Service) createCalendar(ctx context.Context, c *calendarCreate) (uuid.U
 		if inserted, err = cs.MeetingCalendarInsert(ctx, m); err != nil || inserted {
 			id = m.ID
 			c.created, c.platform = err == nil, m.Platform
-			return err
+			if err != nil {
+				return err
+			}
+			return tx.TimelineAppend(ctx, createdEvents(m, "calendar", "calendar", s.cfg.Now().UTC())...)
 		}
 		winner, err := cs.MeetingCalendarBySlot(ctx, c.roomID, c.start, c.end)
 		if err == nil && winner == nil {

@@ -22,7 +22,15 @@ func (s *Service) Join(ctx context.Context, roomName string, id uuid.UUID, userI
 		return Handout{}, err
 	}
 	in.MeetingID = id
-	r, m, ok, err := s.cfg.Store.MeetingJoinByID(ctx, roomName, id, in, now)
+	var r room.Room
+	var m Meeting
+	var ok bool
+	err = s.cfg.Store.InTx(ctx, func(tx Store) error {
+		if r, m, ok, err = tx.MeetingJoinByID(ctx, roomName, id, in, now); err != nil || !ok {
+			return err
+		}
+		return tx.TimelineAppend(ctx, handoutEvent(id, in, "join", now))
+	})
 	if err != nil {
 		return Handout{}, fmt.Errorf("meeting.Join %s: %w", id, err)
 	}

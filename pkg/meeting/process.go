@@ -42,6 +42,8 @@ type ProcessStore interface {
 	MeetingsRoomDeletePending(ctx context.Context, olderThan, since time.Time) ([]Meeting, error)
 	// IntentsPurge deletes intents that expired before the given time.
 	IntentsPurge(ctx context.Context, before time.Time) error
+	// TimelineAppend records each decision with the presence it read.
+	TimelineAppend(ctx context.Context, evs ...Event) error
 }
 
 // PresenceReader reads how many participants the provider reports per meeting.
@@ -105,6 +107,7 @@ func (p *Processor) Tick(ctx context.Context) (TickResult, error) {
 	var present, grace []uuid.UUID
 	var ends []End
 	var candidates []Active
+	decisions := make([]Event, 0, len(ms))
 	for _, m := range ms {
 		n, known := pres[m.ID]
 		st := p.state(m, now, n, known)
@@ -112,7 +115,9 @@ func (p *Processor) Tick(ctx context.Context) (TickResult, error) {
 			res.PresenceUnknown++
 			p.cfg.Log.Warn("presence unavailable, keeping meeting", zap.Stringer("meeting_id", m.ID), zap.String("platform", m.Platform))
 		}
-		switch d := Decide(st); d.Action {
+		d := Decide(st)
+		decisions = append(decisions, decisionEvent(m, st, d, now))
+		switch d.Action {
 		case Deactivate:
 			if d.Forced {
 				ends = append(ends, End{ID: m.ID, Reason: d.End, Forced: true})
@@ -133,10 +138,30 @@ func (p *Processor) Tick(ctx context.Context) (TickResult, error) {
 	res.Confirmed = len(confirmed)
 	ends = append(ends, confirmed...)
 	res.Present, res.GraceStarted = len(present), len(grace)
+	// Decisions are observations: recorded first, so an ended meeting's timeline shows the
+	// decision before the end the apply writes.
+	if err := p.cfg.Store.TimelineAppend(ctx, decisions...); err != nil {
+		p.cfg.Log.Warn("timeline: decisions not recorded", zap.Int("meetings", len(decisions)), zap.Error(err))
+	}
 	if err := p.apply(ctx, present, grace, ends, now, &res); err != nil {
 		return res, fmt.Errorf("meeting.Tick: %w", err)
 	}
 	return res, nil
+}
+
+// decisionEvent is the timeline line of one decision and the presence it read (null when
+// the provider could not be read).
+func decisionEvent(m Active, st State, d Decision, now time.Time) Event {
+	var presence any
+	if st.PresenceKnown {
+		presence = st.Present
+	}
+	detail := map[string]any{"action": d.Action.String(), "reason": d.Why, "presence": presence,
+		"live_intents": st.LiveIntents}
+	if d.End != "" {
+		detail["end_reason"] = d.End
+	}
+	return NewEvent(m.ID, now, EventDecision, ActorProcessMeetings, detail)
 }
 
 func (p *Processor) state(m Active, now time.Time, present int, known bool) State {

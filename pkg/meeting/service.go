@@ -35,6 +35,9 @@ type Store interface {
 	RoomByID(ctx context.Context, id uuid.UUID) (room.Room, error)
 	IntentUpsert(ctx context.Context, in Intent) error
 	ConsentUpsert(ctx context.Context, meetingID uuid.UUID, userID string, given bool, now time.Time) (uuid.UUID, error)
+	// TimelineAppend appends to meeting timelines; inside InTx, in that transaction.
+	TimelineAppend(ctx context.Context, evs ...Event) error
+	Timeline(ctx context.Context, id uuid.UUID) ([]Event, error)
 }
 
 // Platforms finds the provider client of a platform.
@@ -115,7 +118,7 @@ func (s *Service) GetOrCreate(ctx context.Context, roomName, userID, connID stri
 		return Handout{}, err
 	}
 	if !allowDuplicated {
-		r, m, err := s.cfg.Store.MeetingForJoin(ctx, roomName, in, now)
+		r, m, err := s.joinExisting(ctx, roomName, in, now)
 		if err != nil {
 			return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, err)
 		}
@@ -129,6 +132,47 @@ func (s *Service) GetOrCreate(ctx context.Context, roomName, userID, connID stri
 		return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, err)
 	}
 	return visible(h, userID), nil
+}
+
+// joinExisting is the fast path of GetOrCreate: the room's joinable meeting with the intent
+// registered, and the handout on its timeline, in one transaction.
+func (s *Service) joinExisting(ctx context.Context, roomName string, in Intent, now time.Time) (room.Room, *Meeting, error) {
+	var r room.Room
+	var m *Meeting
+	err := s.cfg.Store.InTx(ctx, func(tx Store) error {
+		var err error
+		if r, m, err = tx.MeetingForJoin(ctx, roomName, in, now); err != nil || m == nil {
+			return err
+		}
+		return tx.TimelineAppend(ctx, handoutEvent(m.ID, in, "existing", now))
+	})
+	return r, m, err
+}
+
+// endExpired closes the room's meeting found past its end date by a joiner.
+func (s *Service) endExpired(ctx context.Context, tx Store, m Meeting, in Intent, now time.Time) error {
+	ended, err := tx.MeetingEnd(ctx, m.ID, EndReplaced, now)
+	if err != nil || !ended {
+		return err
+	}
+	return tx.TimelineAppend(ctx, NewEvent(m.ID, now, EventEnded, actor(in.UserID),
+		map[string]any{"reason": EndReplaced, "end_date": m.EndDate}))
+}
+
+// createdEvents are the timeline lines of a new meeting: who made it by which path, and the
+// provider room made for it.
+func createdEvents(m Meeting, who, path string, now time.Time) []Event {
+	return []Event{
+		NewEvent(m.ID, now, EventCreated, who, map[string]any{"path": path, "kind": m.Kind, "platform": m.Platform,
+			"room_id": m.RoomID, "end_date": m.EndDate}),
+		NewEvent(m.ID, now, EventProviderRoomCreated, who, map[string]any{"platform": m.Platform, "room_name": m.RoomName,
+			"provider_meeting_id": m.ProviderMeetingID}),
+	}
+}
+
+// handoutEvent is the timeline line of a meeting handed to a connection.
+func handoutEvent(id uuid.UUID, in Intent, path string, now time.Time) Event {
+	return NewEvent(id, now, EventHandout, actor(in.UserID), map[string]any{"connection_id": in.ConnectionID, "path": path})
 }
 
 // create runs the slow path under the room row lock: re-check, then create.
@@ -149,10 +193,13 @@ func (s *Service) create(ctx context.Context, roomName string, in Intent, extra 
 			if cur != nil && cur.Joinable(now) {
 				in.MeetingID = cur.ID
 				h = Handout{Room: r, Meeting: *cur, ConnectionID: in.ConnectionID}
-				return tx.IntentUpsert(ctx, in)
+				if err := tx.IntentUpsert(ctx, in); err != nil {
+					return err
+				}
+				return tx.TimelineAppend(ctx, handoutEvent(cur.ID, in, "existing", now))
 			}
 			if cur != nil { // past its end date: close it so the room can have a new one
-				if _, err := tx.MeetingEnd(ctx, cur.ID, EndReplaced, now); err != nil {
+				if err := s.endExpired(ctx, tx, *cur, in, now); err != nil {
 					return err
 				}
 				expired = cur
@@ -168,13 +215,21 @@ func (s *Service) create(ctx context.Context, roomName string, in Intent, extra 
 		newID = m.ID
 		in.MeetingID = m.ID
 		h = Handout{Room: r, Meeting: m, ConnectionID: in.ConnectionID}
-		return tx.IntentUpsert(ctx, in)
+		if err := tx.IntentUpsert(ctx, in); err != nil {
+			return err
+		}
+		path := "get-or-create"
+		if extra {
+			path = "allow-duplicated"
+		}
+		return tx.TimelineAppend(ctx, append(createdEvents(m, actor(in.UserID), path, now),
+			handoutEvent(m.ID, in, "created", now))...)
 	})
 	if err != nil {
 		return Handout{}, err
 	}
 	if expired != nil {
-		s.cfg.Observer.MeetingEnded("expired")
+		s.cfg.Observer.MeetingEnded(string(EndReplaced))
 		s.deleteRoomLater(ctx, *expired)
 	}
 	created := h.Meeting.ID == newID

@@ -29,8 +29,16 @@ func (s MeetingStore) MeetingsActiveForProcessing(ctx context.Context, now time.
 // MeetingsMarkPresent records that participants are present: the meeting was joined, and a
 // running grace period is over.
 func (s MeetingStore) MeetingsMarkPresent(ctx context.Context, ids []uuid.UUID) error {
-	_, err := s.q.ExecContext(ctx, `UPDATE meeting SET ever_joined = true, last_participant_left_at = NULL
-		WHERE id = ANY($1) AND is_active AND (NOT ever_joined OR last_participant_left_at IS NOT NULL)`, pq.Array(ids))
+	// The timeline row is written by the same statement (meeting_event).
+	_, err := s.q.ExecContext(ctx, `WITH u AS (
+			UPDATE meeting m SET ever_joined = true, last_participant_left_at = NULL
+			FROM (SELECT id, last_participant_left_at AS left_at FROM meeting WHERE id = ANY($1)) o
+			WHERE m.id = o.id AND m.is_active AND (NOT m.ever_joined OR m.last_participant_left_at IS NOT NULL)
+			RETURNING m.id, o.left_at)
+		INSERT INTO meeting_event (meeting_id, at, kind, actor, detail)
+		SELECT id, now(), CASE WHEN left_at IS NULL THEN 'first_presence' ELSE 'grace_cleared' END, 'process-meetings',
+			CASE WHEN left_at IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('grace_started_at', left_at) END FROM u`,
+		pq.Array(ids))
 	if err != nil {
 		return fmt.Errorf("mark present: %w", err)
 	}
@@ -39,8 +47,11 @@ func (s MeetingStore) MeetingsMarkPresent(ctx context.Context, ids []uuid.UUID) 
 
 // MeetingsStartGrace starts the grace period of meetings everyone left.
 func (s MeetingStore) MeetingsStartGrace(ctx context.Context, ids []uuid.UUID, now time.Time) error {
-	_, err := s.q.ExecContext(ctx, `UPDATE meeting SET last_participant_left_at = $2
-		WHERE id = ANY($1) AND is_active AND last_participant_left_at IS NULL`, pq.Array(ids), now)
+	_, err := s.q.ExecContext(ctx, `WITH u AS (
+			UPDATE meeting SET last_participant_left_at = $2
+			WHERE id = ANY($1) AND is_active AND last_participant_left_at IS NULL RETURNING id)
+		INSERT INTO meeting_event (meeting_id, at, kind, actor) SELECT id, $2, 'grace_started', 'process-meetings' FROM u`,
+		pq.Array(ids), now)
 	if err != nil {
 		return fmt.Errorf("start grace: %w", err)
 	}
@@ -63,11 +74,16 @@ func (s MeetingStore) MeetingsEnd(ctx context.Context, ends []meeting.End, now t
 		if _, err := b.q.ExecContext(ctx, `SELECT id FROM meeting WHERE id = ANY($1) AND is_active ORDER BY id FOR UPDATE`, pq.Array(ids)); err != nil {
 			return fmt.Errorf("lock meetings: %w", err)
 		}
-		return sqlx.SelectContext(ctx, b.q, &out, `UPDATE meeting m SET is_active = false, ended_at = $4, ended_reason = v.reason
-			FROM unnest($1::uuid[], $2::text[], $3::bool[]) AS v(id, reason, forced)
-			WHERE m.id = v.id AND m.is_active AND (v.forced OR NOT EXISTS (
-				SELECT 1 FROM join_intent i WHERE i.meeting_id = m.id AND i.expires_at > $4))
-			RETURNING `+prefixed("m.", meetingCols), pq.Array(ids), pq.Array(reasons), pq.Array(forced), now)
+		// The ended rows of the timeline are written by the same statement.
+		return sqlx.SelectContext(ctx, b.q, &out, `WITH e AS (
+				UPDATE meeting m SET is_active = false, ended_at = $4, ended_reason = v.reason
+				FROM unnest($1::uuid[], $2::text[], $3::bool[]) AS v(id, reason, forced)
+				WHERE m.id = v.id AND m.is_active AND (v.forced OR NOT EXISTS (
+					SELECT 1 FROM join_intent i WHERE i.meeting_id = m.id AND i.expires_at > $4))
+				RETURNING `+prefixed("m.", meetingCols)+`, v.forced),
+			t AS (INSERT INTO meeting_event (meeting_id, at, kind, actor, detail)
+				SELECT id, $4, 'ended', CASE WHEN ended_reason = 'ended by owner' THEN 'owner' ELSE 'process-meetings' END, jsonb_build_object('reason', ended_reason, 'forced', forced) FROM e)
+			SELECT `+meetingCols+` FROM e`, pq.Array(ids), pq.Array(reasons), pq.Array(forced), now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("end meetings: %w", err)
@@ -90,7 +106,11 @@ func (s MeetingStore) MeetingsRoomDeletePending(ctx context.Context, olderThan, 
 
 // MeetingRoomDeleted records that a meeting's provider room is gone.
 func (s MeetingStore) MeetingRoomDeleted(ctx context.Context, id uuid.UUID, now time.Time) error {
-	_, err := s.q.ExecContext(ctx, `UPDATE meeting SET provider_room_deleted_at = $2 WHERE id = $1 AND provider_room_deleted_at IS NULL`, id, now)
+	_, err := s.q.ExecContext(ctx, `WITH u AS (
+			UPDATE meeting SET provider_room_deleted_at = $2 WHERE id = $1 AND provider_room_deleted_at IS NULL
+			RETURNING id, room_name)
+		INSERT INTO meeting_event (meeting_id, at, kind, actor, detail)
+		SELECT id, $2, 'provider_room_deleted', 'worker', jsonb_build_object('room_name', room_name) FROM u`, id, now)
 	if err != nil {
 		return fmt.Errorf("mark room deleted: %w", err)
 	}
