@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -92,4 +93,13 @@ func authenticator(cfg *config.Config) (httpapi.Authenticator, error) {
 		return nil, err
 	}
 	return httpapi.NewJWTAuth(pem, cfg.Auth.JWTAudience)
+}
+
+// upstream is the original back end unmatched paths are proxied to (config validated the URL).
+func upstream(cfg *config.Config) *url.URL {
+	if cfg.Web.UpstreamAPIURL == "" {
+		return nil
+	}
+	u, _ := url.Parse(cfg.Web.UpstreamAPIURL)
+	return u
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,7 @@ type Options struct {
 	// Identities, when set, maps token subjects to user ids and checks X-API-Key.
 	Identities func(a *App) httpapi.Identities
 	CORS       httpapi.CORS
+	Upstream   *url.URL // the original back end unmatched paths are proxied to
 }
 
 // App is a running API stack.
@@ -146,7 +148,7 @@ func New(t testing.TB, o Options) *App {
 		Sender: roomhook.NewSender(10*time.Second, true), UIBaseURL: "http://ui.test", Log: a.Log})
 	d := httpapi.Deps{Rooms: a.Rooms, Meetings: a.Meetings, Calendar: a.Calendar, Webhooks: a.Metrics.Receiver(a.Webhooks),
 		Auth: auth, Log: a.Log, Metrics: a.Metrics,
-		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}, CORS: o.CORS, RoomHooks: a.RoomHooks}
+		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}, CORS: o.CORS, RoomHooks: a.RoomHooks, Upstream: o.Upstream}
 	if o.Extra != nil {
 		d.Extra = o.Extra(a)
 	}

@@ -5,6 +5,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -38,6 +39,9 @@ type Deps struct {
 	Extra []Route
 	// RoomHooks sends rooms' outgoing webhooks (the test route); without it that route is 503.
 	RoomHooks *roomhook.Service
+	// Upstream, when set, is the original back end that paths no route matches are proxied to
+	// (UPSTREAM_API_URL); without it they answer 404.
+	Upstream *url.URL
 	// CORS configures cross-origin access (zero value: any origin, no credentials).
 	CORS CORS
 }
@@ -56,6 +60,9 @@ func New(d Deps) *echo.Echo {
 	e.Pre(corsMiddleware(d.CORS))
 	routes := append(s.routes(), d.Extra...)
 	signed := signedRoutes(routes)
+	if d.Upstream != nil {
+		registerUpstream(e, d.Upstream, signed, d.Log)
+	}
 	e.Use(middleware.RequestID(), access(d.Log.Named("access"), d.Metrics), recoverer(d.Log), authMiddleware(d.Auth, signed),
 		identityMiddleware(d.Identities, signed))
 	for _, r := range routes {
