@@ -83,7 +83,7 @@ func (s *Service) transcribeAndSave(ctx context.Context, t Transcript, rec Recor
 	if err != nil {
 		return err
 	}
-	res, err := s.transcribeTracks(ctx, rec, sessions)
+	res, err := s.transcribeTracks(ctx, t, rec, sessions)
 	if err != nil {
 		if transcribe.IsPermanent(err) || errors.Is(err, ErrPermanent) {
 			return s.FailTranscript(ctx, t.ID, t.Generation, err)

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/monadical/reflector-go/pkg/transcribe"
 )
 
 // Store is the persistence the recording flow needs; pkg/store implements it. Lookups of a
@@ -60,6 +62,14 @@ type Store interface {
 	TranscriptSetAudioDeleted(ctx context.Context, id uuid.UUID, now time.Time) error
 	// TranscriptsStalled lists transcripts still uploaded (handed off, never started) since before.
 	TranscriptsStalled(ctx context.Context, before time.Time, limit int) ([]Transcript, error)
+
+	// TrackResult returns the stored speech-to-text result of a track, if any.
+	TrackResult(ctx context.Context, ref TrackRef) (transcribe.Result, bool, error)
+	// TrackAttempt records that a request for the track is about to be sent.
+	TrackAttempt(ctx context.Context, ref TrackRef, now time.Time) error
+	// TrackSaveResult stores the track's result unless one is stored already, and reports
+	// whether it did.
+	TrackSaveResult(ctx context.Context, ref TrackRef, res transcribe.Result, now time.Time) (bool, error)
 
 	// PollCursorGet returns a poll cursor's value, or "" when there is none.
 	PollCursorGet(ctx context.Context, name string) (string, error)

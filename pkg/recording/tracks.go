@@ -3,6 +3,7 @@ package recording
 import (
 	"context"
 	"fmt"
+	"io"
 	"path"
 	"sort"
 
@@ -19,11 +20,12 @@ type transcription struct {
 // transcribeTracks sends each audio track to the endpoint, one request per track, and merges
 // the segments by time. A Daily track starts later than the recording; its segments are
 // shifted by the difference so every speaker shares one timeline.
-func (s *Service) transcribeTracks(ctx context.Context, rec Recording, sessions []ParticipantSession) (transcription, error) {
+func (s *Service) transcribeTracks(ctx context.Context, t Transcript, rec Recording, sessions []ParticipantSession) (transcription, error) {
 	out := transcription{segments: Segments{}, participants: Participants{}}
 	for i, key := range rec.AudioKeys() {
 		p, offset := speaker(i, key, sessions)
-		segs, end, err := s.transcribeTrack(ctx, rec.Bucket, key, i, offset)
+		ref := TrackRef{TranscriptID: t.ID, Generation: t.Generation, Key: key}
+		segs, end, err := s.transcribeTrack(ctx, rec.Bucket, ref, i, offset)
 		if err != nil {
 			return transcription{}, err
 		}
@@ -38,15 +40,17 @@ func (s *Service) transcribeTracks(ctx context.Context, rec Recording, sessions 
 	return out, nil
 }
 
-func (s *Service) transcribeTrack(ctx context.Context, bucket, key string, idx int, offset float64) (Segments, float64, error) {
-	body, _, err := s.cfg.Objects.Open(ctx, bucket, key)
-	if err != nil {
-		return nil, 0, fmt.Errorf("open track %s: %w", key, err)
+func (s *Service) transcribeTrack(ctx context.Context, bucket string, ref TrackRef, idx int, offset float64) (Segments, float64, error) {
+	open := func() (io.ReadCloser, error) {
+		body, _, err := s.cfg.Objects.Open(ctx, bucket, ref.Key)
+		if err != nil {
+			return nil, fmt.Errorf("open track %s: %w", ref.Key, err)
+		}
+		return body, nil
 	}
-	defer body.Close()
-	res, err := s.cfg.Transcriber.Transcribe(ctx, trackFilename(key), body)
+	res, err := s.recognise(ctx, ref, trackFilename(ref.Key), open)
 	if err != nil {
-		return nil, 0, fmt.Errorf("track %s: %w", key, err)
+		return nil, 0, err
 	}
 	segs := make(Segments, 0, len(res.Segments))
 	end := offset + res.Duration
