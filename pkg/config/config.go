@@ -105,6 +105,9 @@ type RecordingConfig struct {
 	TranscriptionURL   string
 	TranscriptionModel string
 	TranscriptionKey   string
+	// Lease (RECORDING_LEASE) is how long a recording or transcript waits on its task before
+	// the lease sweep queues the task again.
+	Lease time.Duration
 }
 
 // Configured reports which providers have credentials, in a stable order.
@@ -193,6 +196,7 @@ func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 			TranscriptionURL:   r.str("TRANSCRIPTION_URL", ""),
 			TranscriptionModel: r.str("TRANSCRIPTION_MODEL", "whisper-1"),
 			TranscriptionKey:   r.str("TRANSCRIPTION_API_KEY", ""),
+			Lease:              r.duration("RECORDING_LEASE", 2*time.Minute),
 		},
 	}
 	c.Web = loadWeb(&r)

@@ -25,6 +25,9 @@ func (r RecordingConfig) validate(rd *reader) {
 			rd.fail(v.key, "must be an http(s) URL, got "+strconv.Quote(v.val))
 		}
 	}
+	if r.Lease <= 0 {
+		rd.fail("RECORDING_LEASE", "must be positive")
+	}
 	if r.SQSQueueURL != "" && r.SQSPollInterval <= 0 {
 		rd.fail("SQS_POLLING_INTERVAL", "must be positive")
 	}
@@ -37,5 +40,6 @@ func (r RecordingConfig) redacted() map[string]any {
 		"aws_region": r.AWSRegion, "aws_access_key_id": mask(r.AWSAccessKeyID), "s3_endpoint_url": r.S3EndpointURL,
 		"sqs_endpoint_url": r.SQSEndpointURL, "bucket": r.StorageBucket, "transcription_url": r.TranscriptionURL,
 		"transcription_model": r.TranscriptionModel, "transcription_api_key": mask(r.TranscriptionKey),
+		"lease": r.Lease.String(),
 	}
 }

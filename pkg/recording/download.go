@@ -71,6 +71,7 @@ func (s *Service) DownloadRecording(ctx context.Context, id uuid.UUID) error {
 	if err != nil || !proceed {
 		return err
 	}
+	defer s.renewLease(ctx, s.st.RecordingTouch, id)()
 	size, err := s.downloader().Fetch(ctx, rec.SourceURL, rec.Bucket, rec.ObjectKey)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/google/uuid"
 	"go.uber.org/zap"
@@ -59,20 +58,4 @@ func (s *Service) ensureTranscript(ctx context.Context, tx Store, rec Recording)
 		return Transcript{}, err
 	}
 	return t, nil
-}
-
-// RequeueStalled re-enqueues transcripts handed off more than olderThan ago that never
-// started: the enqueue after a commit can be lost to a crash. The task id makes a repeat
-// harmless. It returns how many it queued.
-func (s *Service) RequeueStalled(ctx context.Context, olderThan time.Duration) (int, error) {
-	ts, err := s.st.TranscriptsStalled(ctx, s.now().Add(-olderThan), 500)
-	if err != nil {
-		return 0, fmt.Errorf("recording.RequeueStalled: %w", err)
-	}
-	for i, t := range ts {
-		if err := s.cfg.Transcripts.EnqueueTranscript(ctx, t.ID, t.Generation); err != nil {
-			return i, fmt.Errorf("recording.RequeueStalled: transcript %s: %w", t.ID, err)
-		}
-	}
-	return len(ts), nil
 }

@@ -22,7 +22,10 @@ func (s *Service) ProcessTranscript(ctx context.Context, transcriptID uuid.UUID,
 		return fmt.Errorf("recording.ProcessTranscript %s/%d: %w", transcriptID, generation, err)
 	}
 	if run {
-		if err := s.transcribeAndSave(ctx, t, rec); err != nil {
+		stop := s.renewLease(ctx, s.st.TranscriptTouch, transcriptID)
+		err := s.transcribeAndSave(ctx, t, rec)
+		stop()
+		if err != nil {
 			return fmt.Errorf("recording.ProcessTranscript %s/%d: %w", transcriptID, generation, err)
 		}
 	}

@@ -40,6 +40,9 @@ type Config struct {
 	RetryBackoff     time.Duration
 	// MaxAttempts bounds the runs of a recording the nightly retry starts (default 4).
 	MaxAttempts int
+	// Lease is how long a recording or transcript may wait on its task without news before
+	// RequeueStalled queues the task again; running work renews it every Lease/3 (default 2 min).
+	Lease time.Duration
 	// MissingAfter is how long after its end a meeting must have a recording (default 30 min);
 	// MissingLookback how far back the ledger looks (default 7 days).
 	MissingAfter, MissingLookback time.Duration
@@ -75,6 +78,9 @@ func setDefaults(cfg *Config) {
 	}
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = 4
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 2 * time.Minute
 	}
 	if cfg.MissingAfter == 0 {
 		cfg.MissingAfter = 30 * time.Minute

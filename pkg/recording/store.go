@@ -60,8 +60,17 @@ type Store interface {
 	// error and returns the new generation.
 	TranscriptBumpGeneration(ctx context.Context, id uuid.UUID, now time.Time) (int, error)
 	TranscriptSetAudioDeleted(ctx context.Context, id uuid.UUID, now time.Time) error
-	// TranscriptsStalled lists transcripts still uploaded (handed off, never started) since before.
+	// TranscriptsStalled lists transcripts uploaded or processing whose lease (updated_at) ended
+	// before before.
 	TranscriptsStalled(ctx context.Context, before time.Time, limit int) ([]Transcript, error)
+	// TranscriptTouch renews the lease of a processing transcript.
+	TranscriptTouch(ctx context.Context, id uuid.UUID, now time.Time) error
+	// RecordingsStalled lists recordings pending, downloading, or stored with a meeting and no
+	// transcript (composed videos aside), whose lease (updated_at) ended before before, run
+	// fewer than maxRuns times.
+	RecordingsStalled(ctx context.Context, before time.Time, maxRuns, limit int) ([]Recording, error)
+	// RecordingTouch renews the lease of a pending or downloading recording.
+	RecordingTouch(ctx context.Context, id uuid.UUID, now time.Time) error
 
 	// TrackResult returns the stored speech-to-text result of a track, if any.
 	TrackResult(ctx context.Context, ref TrackRef) (transcribe.Result, bool, error)

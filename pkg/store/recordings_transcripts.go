@@ -87,11 +87,20 @@ func (s RecordingStore) TranscriptSetAudioDeleted(ctx context.Context, id uuid.U
 func (s RecordingStore) TranscriptsStalled(ctx context.Context, before time.Time, limit int) ([]recording.Transcript, error) {
 	var ts []recording.Transcript
 	err := sqlx.SelectContext(ctx, s.q, &ts, `SELECT `+transcriptCols+` FROM transcript
-		WHERE status = 'uploaded' AND updated_at < $1 ORDER BY updated_at LIMIT $2`, before, limit)
+		WHERE status IN ('uploaded', 'processing') AND updated_at < $1 ORDER BY updated_at LIMIT $2`, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("select stalled transcripts: %w", err)
 	}
 	return ts, nil
+}
+
+// TranscriptTouch implements recording.Store.
+func (s RecordingStore) TranscriptTouch(ctx context.Context, id uuid.UUID, now time.Time) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE transcript SET updated_at = $2 WHERE id = $1 AND status = 'processing'`, id, now)
+	if err != nil {
+		return fmt.Errorf("renew transcript lease: %w", err)
+	}
+	return nil
 }
 
 func (s RecordingStore) transcriptExec(ctx context.Context, q string, args ...any) error {

@@ -149,26 +149,23 @@ func (h RecordingPollDailyHandler) ProcessTask(ctx context.Context, t *asynq.Tas
 	return nil
 }
 
-// RecordingRequeueStalledHandler runs recording:requeue_stalled: it re-enqueues hand-offs a
-// crash between commit and enqueue lost (the task id makes a repeat harmless).
+// RecordingRequeueStalledHandler runs recording:requeue_stalled: it re-enqueues the work of
+// recordings and transcripts whose lease ended (a lost enqueue, a Redis restart, a killed
+// worker); the task ids make a repeat harmless.
 type RecordingRequeueStalledHandler struct {
 	Service    Recordings
-	StallAfter time.Duration // default 10 min
+	StallAfter time.Duration // default: the recording service's lease
 	Log        *zap.Logger
 }
 
 // ProcessTask implements asynq.Handler.
 func (h RecordingRequeueStalledHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
-	after := h.StallAfter
-	if after <= 0 {
-		after = 10 * time.Minute
-	}
-	n, err := h.Service.RequeueStalled(ctx, after)
+	n, err := h.Service.RequeueStalled(ctx, h.StallAfter)
 	if err != nil {
 		return fmt.Errorf("%s: %w", t.Type(), err)
 	}
 	if n > 0 {
-		h.Log.Info("stalled transcripts re-enqueued", zap.Int("count", n))
+		h.Log.Info("stalled recording work re-enqueued", zap.Int("count", n))
 	}
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 // Recording job periods. The nightly retry runs at 05:00 UTC, as the original does.
 const (
 	dailyPollEvery      = time.Minute
-	requeueStalledEvery = 5 * time.Minute
+	requeueStalledEvery = time.Minute // the lease sweep; cheap (two indexed queries)
 	ledgerEvery         = 10 * time.Minute
 	nightlyAt           = 5 * time.Hour // after midnight UTC
 )
