@@ -34,7 +34,6 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	defer conn.Close()
 	db := conn.DB
 	queue := conn.Queue
-	inspector := conn.Inspector
 	platforms := conn.Platforms
 	auth, err := authenticator(cfg)
 	if err != nil {
@@ -55,7 +54,7 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 		CORS: httpapi.CORS{Origins: cfg.Web.CORSOrigins, AllowCredentials: cfg.Web.CORSAllowCredentials},
 		Ready: map[string]func(context.Context) error{
 			"database": db.PingContext,
-			"redis":    func(context.Context) error { _, err := inspector.Queues(); return err },
+			"redis":    conn.PingRedis,
 		}})
 	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: e, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)

@@ -57,6 +57,8 @@ type Options struct {
 	Identities func(a *App) httpapi.Identities
 	CORS       httpapi.CORS
 	Upstream   *url.URL // the original back end unmatched paths are proxied to
+	// PostgresProxy puts the API's database behind App.PG, a proxy a test can take down.
+	PostgresProxy bool
 }
 
 // App is a running API stack.
@@ -86,6 +88,8 @@ type App struct {
 	RoomHooks    *roomhook.Service
 	Whereby      *emulator.Whereby
 	WebhookQueue *taskstest.Flaky
+	// PG cuts the API off Postgres on demand (Options.PostgresProxy).
+	PG *storetest.Proxy
 }
 
 // TestAuth acts as Owner for requests without credentials, like the `none` backend, and as
@@ -121,6 +125,9 @@ func New(t testing.TB, o Options) *App {
 	a := &App{Log: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)), HTTP: &http.Client{Timeout: 30 * time.Second},
 		Metrics: metrics.New()}
 	a.DB, a.DBURL = storetest.NewDBURL(t)
+	if o.PostgresProxy {
+		a.DB = a.viaProxy(t)
+	}
 	a.Daily = emulator.NewDaily(emulator.DailyOptions{APIKey: "test-key", PresenceLag: o.PresenceLag, Now: o.Now})
 	var stop func()
 	a.DailyURL, stop = a.Daily.Start()
@@ -281,4 +288,17 @@ func (a *App) Scalar(t testing.TB, query string, args ...any) any {
 		t.Fatalf("scalar %q: %v", query, err)
 	}
 	return v
+}
+
+func (a *App) viaProxy(t testing.TB) *sqlx.DB {
+	t.Helper()
+	var u string
+	a.PG, u = storetest.NewProxy(t, a.DBURL)
+	db, err := sqlx.Open("postgres", u)
+	if err != nil {
+		t.Fatalf("apptest: %v", err)
+	}
+	db.SetMaxOpenConns(8)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
 }

@@ -83,6 +83,9 @@ func errorHandler(log *zap.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		status, body := classify(err)
+		if status == http.StatusServiceUnavailable {
+			c.Response().Header().Set("Retry-After", retryAfter)
+		}
 		if status >= 500 {
 			log.Error("request failed", zap.String("method", c.Request().Method), zap.String("path", c.Path()),
 				zap.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)), zap.Int("status", status), zap.Error(err))
@@ -118,6 +121,9 @@ func classify(err error) (int, any) {
 			}
 			return s.status, detail{s.err.Error()}
 		}
+	}
+	if unavailable(err) {
+		return http.StatusServiceUnavailable, detail{errUnavailable}
 	}
 	return http.StatusInternalServerError, detail{"Internal Server Error"}
 }

@@ -94,16 +94,10 @@ func recoverer(log *zap.Logger) echo.MiddlewareFunc {
 }
 
 func (s *server) ready(c echo.Context) error {
-	out := map[string]string{}
+	out, ok := s.checkReady(c.Request().Context())
 	status := http.StatusOK
-	for name, check := range s.d.Ready {
-		if err := check(c.Request().Context()); err != nil {
-			out[name] = "unavailable"
-			status = http.StatusServiceUnavailable
-			s.d.Log.Warn("readiness check failed", zap.String("dependency", name), zap.Error(err))
-			continue
-		}
-		out[name] = "ok"
+	if !ok {
+		status = http.StatusServiceUnavailable
 	}
 	return c.JSON(status, out)
 }

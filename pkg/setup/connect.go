@@ -7,6 +7,7 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/jmoiron/sqlx"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/platform"
@@ -14,14 +15,19 @@ import (
 )
 
 // Conn is what every process connects to: Postgres, Redis (as the asynq client, inspector and
-// options) and the configured providers.
+// options) and the configured providers. Queue and Inspector share one Redis client whose
+// calls give up after a second (fastRedis).
 type Conn struct {
 	DB        *sqlx.DB
 	Redis     asynq.RedisClientOpt
 	Queue     *asynq.Client
 	Inspector *asynq.Inspector
 	Platforms *platform.Registry
+	redis     *redis.Client
 }
+
+// PingRedis checks Redis within ctx's deadline (and at most a second): readiness probes.
+func (c *Conn) PingRedis(ctx context.Context) error { return c.redis.Ping(ctx).Err() }
 
 // Connect opens every connection with at most dbConns database connections; Close releases
 // them. On error nothing is left open.
@@ -39,13 +45,14 @@ func Connect(ctx context.Context, cfg *config.Config, dbConns int, obs ...platfo
 	if err != nil {
 		return nil, err
 	}
-	return &Conn{DB: db, Redis: redisOpt, Queue: asynq.NewClient(redisOpt), Inspector: asynq.NewInspector(redisOpt),
-		Platforms: platforms}, nil
+	rc := fastRedis(redisOpt)
+	return &Conn{DB: db, Redis: redisOpt, Queue: asynq.NewClientFromRedisClient(rc),
+		Inspector: asynq.NewInspectorFromRedisClient(rc), Platforms: platforms, redis: rc}, nil
 }
 
 // Close releases every connection.
 func (c *Conn) Close() error {
-	return errors.Join(c.Inspector.Close(), c.Queue.Close(), c.DB.Close())
+	return errors.Join(c.Inspector.Close(), c.Queue.Close(), c.redis.Close(), c.DB.Close())
 }
 
 // RedisOpt parses REDIS_URL into asynq's connection options.

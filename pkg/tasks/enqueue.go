@@ -15,6 +15,12 @@ type Enqueuer interface {
 	EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
 }
 
+// EnqueueDeadline bounds one enqueue. Enqueues run on request paths (/joined, /leave,
+// webhooks) after the state is committed in Postgres; a frozen or unreachable Redis must not
+// hold the request, so after this long the work is left to the sweeps, which find it in
+// Postgres and queue it again under the same task id.
+const EnqueueDeadline = time.Second
+
 // Jobs queues follow-up work for the services (it implements meeting.Jobs).
 type Jobs struct{ Q Enqueuer }
 
@@ -23,6 +29,8 @@ func (j Jobs) enqueue(ctx context.Context, t *asynq.Task, err error) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, EnqueueDeadline)
+	defer cancel()
 	_, err = j.Q.EnqueueContext(ctx, t)
 	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
 		return nil

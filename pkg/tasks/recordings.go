@@ -122,6 +122,8 @@ func (j RecordingJobs) enqueue(ctx context.Context, t *asynq.Task, id string, er
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, EnqueueDeadline)
+	defer cancel()
 	_, err = j.Q.EnqueueContext(ctx, t)
 	if errors.Is(err, asynq.ErrTaskIDConflict) && j.Inspector != nil {
 		err = j.replaceArchived(ctx, t, id)
