@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hibiken/asynq"
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
@@ -53,18 +52,13 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	if err := metrics.ServeOps(ctx, cfg.OpsAddr, ops, log); err != nil {
 		return err
 	}
-	srv := asynq.NewServer(redisOpt, asynq.Config{
-		Concurrency:     cfg.Worker.Concurrency,
-		Queues:          tasks.Queues(),
-		ShutdownTimeout: cfg.Worker.ShutdownTimeout,
-		Logger:          log.Sugar(),
-	})
+	srv := setup.WorkerServer(redisOpt, cfg.Worker.Concurrency, cfg.Worker.ShutdownTimeout, log)
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start asynq server: %w", err)
 	}
 	log.Info("worker running", zap.Int("concurrency", cfg.Worker.Concurrency))
 	<-ctx.Done()
 	log.Info("worker draining")
-	srv.Shutdown() // waits up to ShutdownTimeout for running tasks, re-queues the rest
+	setup.StopWorker(srv, cfg.Worker.ShutdownTimeout, log) // running tasks finish or are re-queued
 	return nil
 }
