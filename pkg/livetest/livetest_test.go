@@ -1,17 +1,10 @@
-// Package livetest runs the whole system at once — the real API over HTTP, a real asynq
-// worker and scheduler on Redis, Postgres, and the Daily emulator with presence lag — under a
-// crowd of simulated browser clients that join, connect, leave and rejoin quickly, and counts
-// how often users of one room end up in different provider rooms.
 package livetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"math/rand/v2"
-	"net/http"
 	"os"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,8 +35,8 @@ func runSize() size {
 
 // counters are the outcome of a run.
 type counters struct {
-	splits, orphans, rejoins, joins atomic.Int64
-	ended                           int
+	Counters
+	ended int
 }
 
 func (c *counters) line(off bool) string {
@@ -51,7 +44,7 @@ func (c *counters) line(off bool) string {
 	if off {
 		mode = "off"
 	}
-	return fmt.Sprintf("splits=%d orphans=%d rejoins=%d safeguards=%s", c.splits.Load(), c.orphans.Load(), c.rejoins.Load(), mode)
+	return fmt.Sprintf("splits=%d orphans=%d rejoins=%d safeguards=%s", c.Splits.Load(), c.Orphans.Load(), c.Rejoins.Load(), mode)
 }
 
 // system starts the API, a worker and a scheduler ticking process-meetings every second.
@@ -78,127 +71,24 @@ func system(t *testing.T, off bool) *apptest.App {
 	return a
 }
 
-// client is one browser tab cycling through join → handshake → connected → leave.
-type client struct {
-	a       *apptest.App
-	room    string
-	id      int
-	c       *counters
-	mu      *sync.Mutex
-	present map[int]string // client id → provider room it is connected in (per app room)
-}
-
-func (cl *client) run(ctx context.Context, rng *rand.Rand) {
-	quick := false
-	for n := 0; ctx.Err() == nil; n++ {
-		if quick {
-			cl.c.rejoins.Add(1)
-		}
-		conn := fmt.Sprintf("c%d-%d", cl.id, n)
-		res := cl.a.Do(nopT{}, http.MethodPost, "/v1/rooms/"+cl.room+"/meeting", map[string]any{"connection_id": conn})
-		if res.Status != http.StatusOK {
-			sleep(ctx, 200*time.Millisecond)
-			continue
-		}
-		cl.c.joins.Add(1)
-		m := res.JSON(nopT{})
-		mid, _ := m["id"].(string)
-		prov, _ := m["room_name"].(string)
-		sleep(ctx, time.Duration(rng.IntN(1500))*time.Millisecond) // WebRTC handshake
-		if !cl.a.Daily.RoomExists(prov) {
-			cl.c.orphans.Add(1) // sent to, or about to connect in, a deleted provider room
-			continue
-		}
-		sess := conn + "-s"
-		cl.a.Daily.Join(prov, sess, "", "live")
-		cl.setPresent(prov)
-		base := "/v1/rooms/" + cl.room + "/meetings/" + mid
-		if rng.IntN(10) > 0 { // one /joined in ten is lost
-			cl.a.Do(nopT{}, http.MethodPost, base+"/joined", map[string]any{"connection_id": conn, "session_id": sess})
-		}
-		sleep(ctx, time.Duration(500+rng.IntN(3500))*time.Millisecond)
-		cl.a.Daily.Leave(prov, sess)
-		cl.setPresent("")
-		if rng.IntN(10) > 0 { // one beacon in ten is lost
-			cl.a.Do(nopT{}, http.MethodPost, base+"/leave?delay_seconds=1", fmt.Sprintf(`{"connection_id":%q,"session_id":%q}`, conn, sess))
-		}
-		quick = rng.IntN(3) == 0
-		if !quick { // often long enough for the room to empty and its meeting to end
-			sleep(ctx, time.Duration(2000+rng.IntN(8000))*time.Millisecond)
-		}
-	}
-}
-
-func (cl *client) setPresent(prov string) {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	if prov == "" {
-		delete(cl.present, cl.id)
-		return
-	}
-	cl.present[cl.id] = prov
-}
-
-// watch samples every room: connected clients in more than one provider room is a split, a
-// connected client whose provider room was deleted is an orphan. Each distinct finding counts
-// once.
-func watch(ctx context.Context, a *apptest.App, c *counters, rooms map[string]*sync.Mutex, present map[string]map[int]string) {
-	seen := map[string]bool{}
-	for ctx.Err() == nil {
-		for name, mu := range rooms {
-			mu.Lock()
-			provs := map[string]bool{}
-			for id, p := range present[name] {
-				provs[p] = true
-				if key := fmt.Sprintf("orphan %d %s", id, p); !a.Daily.RoomExists(p) && !seen[key] {
-					seen[key] = true
-					c.orphans.Add(1)
-				}
-			}
-			if len(provs) > 1 {
-				key := fmt.Sprintf("split %s %v", name, provs)
-				if !seen[key] {
-					seen[key] = true
-					c.splits.Add(1)
-				}
-			}
-			mu.Unlock()
-		}
-		sleep(ctx, 50*time.Millisecond)
-	}
-}
-
 func live(t *testing.T, off bool) *counters {
 	a := system(t, off)
 	sz := runSize()
 	zero := 0
-	rooms := map[string]*sync.Mutex{}
-	present := map[string]map[int]string{}
+	var rooms []string
 	for i := range sz.rooms {
 		name := fmt.Sprintf("live-%d", i)
 		a.CreateRoom(t, name, func(in *room.Input) { in.GracePeriodMinutes = &zero })
-		rooms[name], present[name] = &sync.Mutex{}, map[int]string{}
+		rooms = append(rooms, name)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), sz.duration)
 	defer cancel()
 	c := &counters{}
-	var wg sync.WaitGroup
-	for i := range sz.clients {
-		name := fmt.Sprintf("live-%d", i%sz.rooms)
-		cl := &client{a: a, room: name, id: i, c: c, mu: rooms[name], present: present[name]}
-		wg.Add(1)
-		go func() { defer wg.Done(); cl.run(ctx, rand.New(rand.NewPCG(uint64(i), 7))) }()
-	}
-	wg.Add(1)
-	go func() { defer wg.Done(); watch(ctx, a, c, rooms, present) }()
-	wg.Wait()
-	// Every client has left its provider room by now: with the grace period at zero, the
-	// rooms' meetings end within a few ticks once intents and the presence window run out.
-	require.Eventually(t, func() bool {
-		c.ended = a.Count(t, "SELECT count(*) FROM meeting WHERE NOT is_active")
-		return c.ended > 0
-	}, time.Minute, 200*time.Millisecond, "no meeting ended: the run did not exercise deactivation")
-	t.Logf("joins=%d meetings_ended=%d", c.joins.Load(), c.ended)
+	crowd := &Crowd{API: appAPI{a}, Provider: a.Daily, Rooms: rooms, Clients: sz.clients, C: &c.Counters}
+	crowd.Run(ctx)
+	ended := a.Count(t, "SELECT count(*) FROM meeting WHERE NOT is_active")
+	t.Logf("joins=%d meetings_ended=%d", c.Joins.Load(), ended)
+	c.ended = ended
 	return c
 }
 
@@ -207,9 +97,9 @@ func TestLiveRace(t *testing.T) {
 	t.Parallel()
 	c := live(t, false)
 	fmt.Println(c.line(false))
-	require.Positive(t, c.joins.Load())
-	require.Zero(t, c.splits.Load(), c.line(false))
-	require.Zero(t, c.orphans.Load(), c.line(false))
+	require.Positive(t, c.Joins.Load())
+	require.Zero(t, c.Splits.Load(), c.line(false))
+	require.Zero(t, c.Orphans.Load(), c.line(false))
 }
 
 // TestLiveRaceSafeguardsOff runs the same load with the room lock off, intents ignored and no
@@ -220,14 +110,17 @@ func TestLiveRaceSafeguardsOff(t *testing.T) {
 	t.Parallel()
 	c := live(t, true)
 	fmt.Println(c.line(true))
-	require.Positive(t, c.splits.Load()+c.orphans.Load(), "the safeguards-off run found nothing: the live test cannot fail")
+	require.Positive(t, c.Splits.Load()+c.Orphans.Load(), "the safeguards-off run found nothing: the live test cannot fail")
 }
 
-func sleep(ctx context.Context, d time.Duration) {
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
-	}
+// appAPI sends the crowd's requests through apptest.
+type appAPI struct{ a *apptest.App }
+
+func (p appAPI) Call(method, path string, body any) (int, map[string]any) {
+	res := p.a.Do(nopT{}, method, path, body)
+	var m map[string]any
+	_ = json.Unmarshal(res.Body, &m)
+	return res.Status, m
 }
 
 // nopT lets client goroutines use apptest's helpers without failing the test from another
