@@ -5,7 +5,7 @@ export PG_PORT ?= 55432
 export REDIS_PORT ?= 56379
 GO ?= go
 
-.PHONY: dev test race-test bench services stop build vet ctl
+.PHONY: dev test race-test fault-test bench services stop build vet ctl
 
 build:
 	$(GO) build -o bin/ ./cmd/...
@@ -42,6 +42,15 @@ test: services vet
 race-test: services
 	TEST_DATABASE_URL=$$(scripts/pg.sh url) TEST_REDIS_URL=$$(scripts/redis.sh url) RACE_TEST_FULL=1 \
 		$(GO) test -count=1 -timeout 20m -run 'TestLiveRace' -v ./pkg/livetest/ | grep -E '^(splits=|--- |ok|FAIL)'
+
+# The fault run (about 5 minutes, not part of `make test`): two API replicas, two workers, the
+# scheduler and the emulators on their own Postgres and Redis (ports 17710/17711, started and
+# stopped by the test), under the race-test joiners, webhooks and recordings, while it kills
+# -9 the api and a worker, restarts Redis empty and stops Postgres for 20 s. Prints one line.
+fault-test:
+	@scripts/tools.sh
+	@scripts/redis.sh install
+	FAULT_TEST=1 $(GO) test -count=1 -timeout 20m -run 'TestFault' -v ./pkg/faulttest/ | grep -E '^(fault-test |--- |ok|FAIL)|faulttest_test|driver_test'
 
 bench: services
 	scripts/bench.sh

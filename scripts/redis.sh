@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a Redis server on loopback for dev and tests, installing redis-server with apt when it
 # is missing. Idempotent. Persistence is off: Redis holds queues that the tests recreate.
-# Usage: scripts/redis.sh [start|stop|url]   env: REDIS_PORT (default 56379)
+# Usage: scripts/redis.sh [start|stop|url|install]   env: REDIS_PORT (default 56379)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REDIS_PORT="${REDIS_PORT:-56379}"
@@ -36,6 +36,7 @@ stop() { redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; }
 case "${1:-start}" in
 start) start; url ;;
 stop) stop ;;
+install) install ;;
 url) url ;;
 *) echo "usage: $0 [start|stop|url]" >&2; exit 2 ;;
 esac
