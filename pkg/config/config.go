@@ -26,6 +26,9 @@ type Config struct {
 	LogLevel  zapcore.Level
 	LogJSON   bool
 
+	// DatabasePrepared prepares statements once per connection (DATABASE_PREPARED_STATEMENTS).
+	DatabasePrepared bool
+
 	Auth AuthConfig
 
 	DefaultPlatform       string
@@ -200,6 +203,7 @@ func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 		},
 	}
 	c.Web = loadWeb(&r)
+	c.DatabasePrepared = r.boolean("DATABASE_PREPARED_STATEMENTS", true)
 	if needs&NeedDatabase != 0 {
 		r.required("DATABASE_URL", c.DatabaseURL)
 	}

@@ -40,6 +40,7 @@ func TestLoadDefaults(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "postgres://u@db:5432/reflector?sslmode=disable", c.DatabaseURL)
 	require.Equal(t, 32, c.DatabaseConns)
+	require.True(t, c.DatabasePrepared)
 	require.Equal(t, ":1250", c.HTTPAddr)
 	require.Equal(t, "http://localhost:1250", c.BaseURL)
 	require.Equal(t, "http://localhost:3000", c.UIBaseURL)
@@ -68,24 +69,26 @@ func TestLoadDefaults(t *testing.T) {
 func TestLoadParsesValues(t *testing.T) {
 	t.Parallel()
 	c, err := load(t, map[string]string{
-		"DATABASE_MAX_CONNS":       " 7 ",
-		"UI_BASE_URL":              "https://app.example.com/",
-		"DAILY_API_URL":            "http://127.0.0.1:1251/daily/v1/",
-		"LOG_LEVEL":                "warn",
-		"LOG_JSON":                 "false",
-		"AUTH_BACKEND":             "jwt",
-		"AUTH_JWT_PUBLIC_KEY":      "/etc/key.pem",
-		"DEFAULT_VIDEO_PLATFORM":   "whereby",
-		"WHEREBY_API_KEY":          "wb-key",
-		"DAILY_MIGRATION_ENABLED":  "1",
-		"DAILY_MIGRATION_ROOM_IDS": " a, ,b ,",
-		"JOIN_INTENT_TTL":          "45",   // plain seconds
-		"MEETING_DURATION":         "90m",  // a Go duration
-		"ICS_SYNC_TICK":            "   ",  // blank is unset
-		"ICS_MAX_FEED_BYTES":       "1024", // int64 field
+		"DATABASE_MAX_CONNS":           " 7 ",
+		"DATABASE_PREPARED_STATEMENTS": "false",
+		"UI_BASE_URL":                  "https://app.example.com/",
+		"DAILY_API_URL":                "http://127.0.0.1:1251/daily/v1/",
+		"LOG_LEVEL":                    "warn",
+		"LOG_JSON":                     "false",
+		"AUTH_BACKEND":                 "jwt",
+		"AUTH_JWT_PUBLIC_KEY":          "/etc/key.pem",
+		"DEFAULT_VIDEO_PLATFORM":       "whereby",
+		"WHEREBY_API_KEY":              "wb-key",
+		"DAILY_MIGRATION_ENABLED":      "1",
+		"DAILY_MIGRATION_ROOM_IDS":     " a, ,b ,",
+		"JOIN_INTENT_TTL":              "45",   // plain seconds
+		"MEETING_DURATION":             "90m",  // a Go duration
+		"ICS_SYNC_TICK":                "   ",  // blank is unset
+		"ICS_MAX_FEED_BYTES":           "1024", // int64 field
 	})
 	require.NoError(t, err)
 	require.Equal(t, 7, c.DatabaseConns)
+	require.False(t, c.DatabasePrepared)
 	require.Equal(t, "https://app.example.com", c.UIBaseURL)
 	require.Equal(t, "http://127.0.0.1:1251/daily/v1", c.Daily.APIURL)
 	require.Equal(t, zapcore.WarnLevel, c.LogLevel)

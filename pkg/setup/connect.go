@@ -41,7 +41,7 @@ func Connect(ctx context.Context, cfg *config.Config, dbConns int, obs ...platfo
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, dbConns)
+	db, err := store.OpenWith(ctx, cfg.DatabaseURL, dbConns, cfg.DatabasePrepared)
 	if err != nil {
 		return nil, err
 	}

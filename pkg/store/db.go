@@ -6,18 +6,26 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // the "postgres" driver
+	"github.com/lib/pq"
 )
 
-// Open connects to Postgres and checks the connection.
+// Open connects to Postgres, with prepared statements, and checks the connection.
 func Open(ctx context.Context, url string, maxConns int) (*sqlx.DB, error) {
-	db, err := sqlx.Open("postgres", url)
+	return OpenWith(ctx, url, maxConns, true)
+}
+
+// OpenWith is Open with prepared (DATABASE_PREPARED_STATEMENTS) chosen: it prepares each
+// parameterised statement once per connection (see preparedConnector); turn it off behind a
+// transaction-pooling PgBouncer older than 1.21.
+func OpenWith(ctx context.Context, url string, maxConns int, prepared bool) (*sqlx.DB, error) {
+	db, err := Pool(url, prepared)
 	if err != nil {
 		return nil, fmt.Errorf("store.Open: %w", err)
 	}
@@ -29,6 +37,18 @@ func Open(ctx context.Context, url string, maxConns int) (*sqlx.DB, error) {
 		return nil, fmt.Errorf("store.Open: ping: %w", err)
 	}
 	return db, nil
+}
+
+// Pool returns a connection pool on url without connecting yet.
+func Pool(url string, prepared bool) (*sqlx.DB, error) {
+	if !prepared {
+		return sqlx.Open("postgres", url)
+	}
+	c, err := pq.NewConnector(url)
+	if err != nil {
+		return nil, err
+	}
+	return sqlx.NewDb(sql.OpenDB(preparedConnector{pq: c}), "postgres"), nil
 }
 
 // ErrNestedTx is returned when InTx is called on an adapter already bound to a transaction.

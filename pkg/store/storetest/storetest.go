@@ -22,6 +22,7 @@ import (
 
 	"github.com/monadical/reflector-go/db"
 	"github.com/monadical/reflector-go/pkg/migrate"
+	"github.com/monadical/reflector-go/pkg/store"
 )
 
 // EnvURL names the variable holding the admin URL of the test cluster; `make test` sets it.
@@ -73,7 +74,7 @@ func createDB(t testing.TB, admin, name, template string) {
 func attach(t testing.TB, admin, name string, maxConns int) (*sqlx.DB, string) {
 	t.Helper()
 	dbURL := withDB(admin, name)
-	pool, err := sqlx.Open("postgres", dbURL)
+	pool, err := store.Pool(dbURL, true) // as in production (DATABASE_PREPARED_STATEMENTS)
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
 	}
