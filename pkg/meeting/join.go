@@ -60,11 +60,11 @@ func (s *Service) gone(ctx context.Context, r room.Room, m Meeting, now time.Tim
 	return g
 }
 
-// Get returns one meeting of a room, active or not, as userID may see it; the original shows
-// the host URL of a shared room's meeting to anyone here.
+// Get returns one meeting of a room, active or not, as userID may see it. (The original shows
+// a shared room's host URL to anyone here; a host key is a secret, so not here.)
 func (s *Service) Get(ctx context.Context, roomName string, id uuid.UUID, userID string) (room.Room, Meeting, error) {
 	r, m, err := s.get(ctx, roomName, id)
-	if err != nil || r.IsShared {
+	if err != nil {
 		return r, m, err
 	}
 	return r, Visible(r, m, userID), nil

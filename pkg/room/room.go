@@ -43,10 +43,11 @@ func (r Room) IsOwner(userID string) bool { return userID != "" && r.UserID == u
 func (r Room) CanRead(userID string) bool { return r.IsShared || r.IsOwner(userID) }
 
 // Redacted returns the room as a caller who is not its owner may see it: without the
-// webhook URL and secret.
+// webhook URL and secret, and without the calendar feed URL (a private feed's URL is its
+// credential). This is the one place the room's owner-only fields are listed.
 func (r Room) Redacted(userID string) Room {
 	if !r.IsOwner(userID) {
-		r.WebhookURL, r.WebhookSecret = nil, nil
+		r.WebhookURL, r.WebhookSecret, r.ICSURL = nil, nil, nil
 	}
 	return r
 }
