@@ -5,6 +5,8 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/httpapi"
+	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/metrics"
 	"github.com/monadical/reflector-go/pkg/room"
 	"github.com/monadical/reflector-go/pkg/setup"
@@ -42,7 +45,8 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	jobs := tasks.Jobs{Q: queue}
 	rooms := room.NewService(room.Config{Store: store.NewRoomStore(db), Platforms: platforms.Names(),
 		PlatformFor: setup.PlatformFor(cfg, platforms)})
-	meetings := setup.MeetingService(cfg, setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: jobs, Log: log, Metrics: m})
+	meetings := setup.MeetingService(cfg, setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: jobs, Log: log, Metrics: m},
+		func(c *meeting.Config) { c.CreateLimiter = httpapi.NewCreateLimiter(cfg.HTTP.CreatesPerMinute, 3) })
 	cal, err := setup.Calendar(cfg, db, meetings, setup.CalendarOptions{Log: log})
 	if err != nil {
 		return err
@@ -55,10 +59,18 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 		Ready: map[string]func(context.Context) error{
 			"database": db.PingContext,
 			"redis":    conn.PingRedis,
-		}})
-	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: e, ReadHeaderTimeout: 10 * time.Second}
+		},
+		Limits: httpapi.Limits{WritesPerMinute: cfg.HTTP.WritesPerMinute, WritesBurst: cfg.HTTP.WritesBurst,
+			CreatesPerMinute: cfg.HTTP.CreatesPerMinute, TrustProxy: cfg.HTTP.TrustProxy}})
+	srv := httpapi.NewServer(cfg.HTTPAddr, e, httpapi.ServerLimits{ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
+		ReadTimeout: cfg.HTTP.ReadTimeout, WriteTimeout: cfg.HTTP.WriteTimeout, IdleTimeout: cfg.HTTP.IdleTimeout,
+		MaxConns: cfg.HTTP.MaxConns})
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(httpapi.Listen(ln, cfg.HTTP.MaxConns)) }()
 	log.Info("api listening", zap.String("addr", cfg.HTTPAddr))
 	select {
 	case err := <-errc:
@@ -91,7 +103,7 @@ func authenticator(cfg *config.Config) (httpapi.Authenticator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.NewJWTAuth(pem, cfg.Auth.JWTAudience)
+	return httpapi.NewJWTAuth(pem, cfg.Auth.JWTAudience, httpapi.JWTOptions{Issuer: cfg.Auth.JWTIssuer, Leeway: cfg.Auth.JWTLeeway})
 }
 
 // upstream is the original back end unmatched paths are proxied to (config validated the URL).

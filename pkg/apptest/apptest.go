@@ -53,6 +53,10 @@ type Options struct {
 	Meeting   func(*meeting.Config)
 	Processor func(*meeting.ProcessorConfig)
 	Extra     func(a *App) []httpapi.Route
+	// Limits of the API (default: limits no test reaches); Server, when set, serves the API
+	// through httpapi.NewServer and its connection cap instead of a bare httptest server.
+	Limits *httpapi.Limits
+	Server *httpapi.ServerLimits
 	// Identities, when set, maps token subjects to user ids and checks X-API-Key.
 	Identities func(a *App) httpapi.Identities
 	CORS       httpapi.CORS
@@ -162,9 +166,11 @@ func New(t testing.TB, o Options) *App {
 	if o.Identities != nil {
 		d.Identities = o.Identities(a)
 	}
-	srv := httptest.NewServer(httpapi.New(d))
-	t.Cleanup(srv.Close)
-	a.URL = srv.URL
+	d.Limits = httpapi.Limits{WritesPerMinute: 1 << 30, WritesBurst: 1 << 30, CreatesPerMinute: 1 << 30}
+	if o.Limits != nil {
+		d.Limits = *o.Limits
+	}
+	a.URL = serve(t, httpapi.New(d), o.Server)
 	return a
 }
 
@@ -198,6 +204,19 @@ func Config() *config.Config {
 		panic("apptest: the default configuration is invalid: " + err.Error())
 	}
 	return cfg
+}
+
+// serve starts the API on a loopback listener, through the production server settings when
+// limits are given.
+func serve(t testing.TB, h http.Handler, limits *httpapi.ServerLimits) string {
+	srv := httptest.NewUnstartedServer(h)
+	if limits != nil {
+		srv.Config = httpapi.NewServer("", h, *limits)
+		srv.Listener = httpapi.Listen(srv.Listener, limits.MaxConns)
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // Response is a decoded API answer.

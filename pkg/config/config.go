@@ -30,6 +30,7 @@ type Config struct {
 	DatabasePrepared bool
 
 	Auth AuthConfig
+	HTTP HTTPConfig
 
 	DefaultPlatform       string
 	DailyMigrationEnabled bool
@@ -52,7 +53,9 @@ type AuthConfig struct {
 	Backend      string // none | jwt
 	JWTPublicKey string // PEM text (AUTH_JWT_PUBLIC_KEY may name a file holding it)
 	JWTAudience  string
-	LocalUserID  string // the one user of the none backend
+	JWTIssuer    string        // AUTH_JWT_ISSUER: when set, tokens must carry it as iss
+	JWTLeeway    time.Duration // AUTH_JWT_LEEWAY: clock skew allowed on exp, nbf and iat
+	LocalUserID  string        // the one user of the none backend
 	LocalEmail   string
 	// APIKeySecret is the HMAC key of stored API key hashes (SECRET_KEY, the original's name and
 	// format, so keys imported from it keep working); empty refuses X-API-Key.
@@ -148,6 +151,8 @@ func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 			Backend:      r.oneOf("AUTH_BACKEND", "none", "none", "jwt"),
 			JWTPublicKey: r.str("AUTH_JWT_PUBLIC_KEY", ""),
 			JWTAudience:  r.str("AUTH_JWT_AUDIENCE", ""),
+			JWTIssuer:    r.str("AUTH_JWT_ISSUER", ""),
+			JWTLeeway:    r.duration("AUTH_JWT_LEEWAY", time.Minute),
 			LocalUserID:  r.str("AUTH_LOCAL_USER_ID", "local-user"),
 			LocalEmail:   r.str("AUTH_LOCAL_EMAIL", "local@localhost"),
 			APIKeySecret: r.str("SECRET_KEY", ""),
@@ -202,6 +207,7 @@ func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 			Lease:              r.duration("RECORDING_LEASE", 2*time.Minute),
 		},
 	}
+	c.HTTP = loadHTTP(&r)
 	c.Web = loadWeb(&r)
 	c.DatabasePrepared = r.boolean("DATABASE_PREPARED_STATEMENTS", true)
 	if needs&NeedDatabase != 0 {

@@ -46,7 +46,7 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, "http://localhost:3000", c.UIBaseURL)
 	require.Equal(t, zapcore.InfoLevel, c.LogLevel)
 	require.True(t, c.LogJSON)
-	require.Equal(t, config.AuthConfig{Backend: "none", LocalUserID: "local-user", LocalEmail: "local@localhost"}, c.Auth)
+	require.Equal(t, config.AuthConfig{Backend: "none", LocalUserID: "local-user", LocalEmail: "local@localhost", JWTLeeway: time.Minute}, c.Auth)
 	require.Equal(t, "daily", c.DefaultPlatform)
 	require.False(t, c.DailyMigrationEnabled)
 	require.Empty(t, c.DailyMigrationRoomIDs)

@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/labstack/echo/v4"
@@ -32,15 +33,37 @@ func (a LocalAuth) Authenticate(string) (User, error) { return a.User, nil }
 type JWTAuth struct {
 	key      *rsa.PublicKey
 	audience string
+	opts     JWTOptions
 }
 
-// NewJWTAuth parses the PEM public key.
-func NewJWTAuth(pem []byte, audience string) (*JWTAuth, error) {
+// JWTOptions are the optional checks of JWTAuth.
+type JWTOptions struct {
+	// Issuer, when set, must equal the token's iss (AUTH_JWT_ISSUER).
+	Issuer string
+	// Leeway is the clock skew allowed on exp, nbf and iat; an iat further in the future is
+	// refused (default 1 minute).
+	Leeway time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// NewJWTAuth parses the PEM public key. With audience set, tokens must carry it.
+func NewJWTAuth(pem []byte, audience string, opts ...JWTOptions) (*JWTAuth, error) {
 	key, err := jwt.ParseRSAPublicKeyFromPEM(pem)
 	if err != nil {
 		return nil, fmt.Errorf("jwt public key: %w", err)
 	}
-	return &JWTAuth{key: key, audience: audience}, nil
+	a := &JWTAuth{key: key, audience: audience}
+	if len(opts) > 0 {
+		a.opts = opts[0]
+	}
+	if a.opts.Leeway == 0 {
+		a.opts.Leeway = time.Minute
+	}
+	if a.opts.Now == nil {
+		a.opts.Now = time.Now
+	}
+	return a, nil
 }
 
 type claims struct {
@@ -53,20 +76,32 @@ func (a *JWTAuth) Authenticate(authorization string) (User, error) {
 	if authorization == "" {
 		return User{}, nil
 	}
-	raw, ok := strings.CutPrefix(authorization, "Bearer ")
-	if !ok {
+	scheme, raw, ok := strings.Cut(strings.TrimSpace(authorization), " ")
+	if !ok || !strings.EqualFold(scheme, "bearer") {
 		return User{}, errBadToken
 	}
-	opts := []jwt.ParserOption{jwt.WithValidMethods([]string{"RS256"}), jwt.WithExpirationRequired()}
-	if a.audience != "" {
-		opts = append(opts, jwt.WithAudience(a.audience))
-	}
 	var cl claims
-	_, err := jwt.ParseWithClaims(strings.TrimSpace(raw), &cl, func(*jwt.Token) (any, error) { return a.key, nil }, opts...)
+	_, err := jwt.ParseWithClaims(strings.TrimSpace(raw), &cl, func(*jwt.Token) (any, error) { return a.key, nil }, a.parserOptions()...)
 	if err != nil || cl.Subject == "" || cl.Email == "" {
 		return User{}, errBadToken
 	}
+	// The subject is stored as rooms' user_id: text Postgres cannot store is no identity.
+	if !cleanText(cl.Subject) || !cleanText(cl.Email) || len(cl.Subject) > 255 {
+		return User{}, errBadToken
+	}
 	return User{ID: cl.Subject, Email: cl.Email}, nil
+}
+
+func (a *JWTAuth) parserOptions() []jwt.ParserOption {
+	opts := []jwt.ParserOption{jwt.WithValidMethods([]string{"RS256"}), jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(), jwt.WithLeeway(a.opts.Leeway), jwt.WithTimeFunc(a.opts.Now)}
+	if a.audience != "" {
+		opts = append(opts, jwt.WithAudience(a.audience))
+	}
+	if a.opts.Issuer != "" {
+		opts = append(opts, jwt.WithIssuer(a.opts.Issuer))
+	}
+	return opts
 }
 
 const userKey = "user"

@@ -3,12 +3,17 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+
+	"github.com/monadical/reflector-go/pkg/meeting"
 )
 
 // maxBody bounds request bodies; larger bodies are refused before decoding.
@@ -19,7 +24,7 @@ const maxBody = 1 << 20
 func bindJSON(c echo.Context, v any) error {
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxBody+1))
 	if err != nil {
-		return invalidField([]any{"body"}, "could not read body", "body_read")
+		return readError(err)
 	}
 	if len(body) > maxBody {
 		return &statusError{http.StatusRequestEntityTooLarge, "Request body too large"}
@@ -27,18 +32,32 @@ func bindJSON(c echo.Context, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
-	if !json.Valid(body) {
+	if !json.Valid(body) || !utf8.Valid(body) {
 		return invalidField([]any{"body"}, "JSON decode error", "json_invalid")
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return decodeError(err)
 	}
-	return nil
+	return badStrings(v)
 }
 
-// pathUUID parses a UUID path parameter, 422 if malformed.
+// readError answers a body that could not be read: 408 when the per-request read deadline
+// cut it (a slow client), 422 otherwise.
+func readError(err error) error {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return &statusError{http.StatusRequestTimeout, "Request body not received in time"}
+	}
+	return invalidField([]any{"body"}, "could not read body", "body_read")
+}
+
+// pathUUID parses a UUID path parameter, 422 if malformed. A meeting id that is not a UUID
+// names no meeting: 404 "Meeting not found", as the original answers.
 func pathUUID(c echo.Context, name string) (uuid.UUID, error) {
 	id, err := uuid.Parse(c.Param(name))
+	if err != nil && name == "meeting_id" {
+		return uuid.Nil, meeting.ErrNotFound
+	}
 	if err != nil {
 		return uuid.Nil, invalidField([]any{"path", name}, "Input should be a valid UUID", "uuid_parsing")
 	}

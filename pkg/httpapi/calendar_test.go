@@ -202,7 +202,7 @@ func TestMeetingsRoutePriority(t *testing.T) {
 	res := b.app.Do(t, http.MethodGet, "/v1/rooms/cal/meetings/6f1c1f3e-8a55-4c4c-9d0e-1d2a3b4c5d6e", nil)
 	require.Equal(t, http.StatusNotFound, res.Status)
 	require.Equal(t, "Meeting not found", res.JSON(t)["detail"])
-	require.Equal(t, http.StatusUnprocessableEntity, b.app.Do(t, http.MethodGet, "/v1/rooms/cal/meetings/upcomingx", nil).Status)
+	require.Equal(t, http.StatusNotFound, b.app.Do(t, http.MethodGet, "/v1/rooms/cal/meetings/upcomingx", nil).Status, "not a meeting id: not found, as the original")
 }
 
 // TestICSURLChangeResetsSyncState: a new feed URL is fetched in full, not compared with the

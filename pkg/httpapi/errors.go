@@ -67,6 +67,8 @@ var sentinel = []struct { //nolint:gochecknoglobals // constant table
 	{meeting.ErrBadConnectionID, http.StatusUnprocessableEntity, ""},
 	{meeting.ErrProviderFailed, http.StatusServiceUnavailable, ""},
 	{meeting.ErrCreateInProgress, http.StatusServiceUnavailable, ""},
+	{meeting.ErrTooManyCreates, http.StatusTooManyRequests, ""},
+	{meeting.ErrTooManyMeetings, http.StatusTooManyRequests, ""},
 	{webhook.ErrBadSignature, http.StatusUnauthorized, ""},
 	{webhook.ErrMalformed, http.StatusBadRequest, ""},
 	// Only reachable if the room lock is bypassed: a concurrent creator won; retrying joins it.
@@ -83,7 +85,7 @@ func errorHandler(log *zap.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		status, body := classify(err)
-		if status == http.StatusServiceUnavailable {
+		if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && c.Response().Header().Get("Retry-After") == "" {
 			c.Response().Header().Set("Retry-After", retryAfter)
 		}
 		if status >= 500 {

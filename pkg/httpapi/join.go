@@ -75,6 +75,9 @@ func (s *server) leave(c echo.Context) error {
 	var b joinedBody
 	raw, _ := io.ReadAll(io.LimitReader(c.Request().Body, 64<<10))
 	_ = json.Unmarshal(raw, &b)
+	if err := badStrings(b); err != nil {
+		return err
+	}
 	if b.ConnectionID == "" {
 		b.ConnectionID = c.QueryParam("connection_id")
 	}

@@ -28,6 +28,11 @@ func (s *server) createMeeting(c echo.Context) error {
 		return err
 	}
 	dup := b.AllowDuplicated != nil && *b.AllowDuplicated
+	if dup { // every such request makes a provider room
+		if err := s.creates.allow(c, c.RealIP()); err != nil {
+			return err
+		}
+	}
 	h, err := s.d.Meetings.GetOrCreate(c.Request().Context(), c.Param("room_name"), caller(c), b.ConnectionID, dup)
 	if err != nil {
 		return err

@@ -34,6 +34,8 @@ type Deps struct {
 	Ready map[string]func(ctx context.Context) error
 	// Metrics records every request and is served on /metrics (nil: neither).
 	Metrics Metrics
+	// Limits bound each client's writes and headers (zero: defaults).
+	Limits Limits
 	// Extra registers routes owned by other transports (webhooks, lifecycle, calendar) in
 	// the same table, so /openapi.json describes them too.
 	Extra []Route
@@ -46,25 +48,31 @@ type Deps struct {
 	CORS CORS
 }
 
-type server struct{ d Deps }
+type server struct {
+	d       Deps
+	creates limiter // extra meetings per client
+}
 
 // New returns the API's echo instance with every route registered.
 func New(d Deps) *echo.Echo {
 	if d.Log == nil {
 		d.Log = zap.NewNop()
 	}
-	s := &server{d: d}
+	d.Limits = d.Limits.withDefaults()
+	s := &server{d: d, creates: newLimiter(d.Limits.CreatesPerMinute, 3)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.Pre(corsMiddleware(d.CORS))
+	e.IPExtractor = ipExtractor(d.Limits.TrustProxy)
 	routes := append(s.routes(), d.Extra...)
 	signed := signedRoutes(routes)
 	if d.Upstream != nil {
 		registerUpstream(e, d.Upstream, signed, d.Log)
 	}
-	e.Use(middleware.RequestID(), access(d.Log.Named("access"), d.Metrics), recoverer(d.Log), authMiddleware(d.Auth, signed),
-		identityMiddleware(d.Identities, signed))
+	e.Use(middleware.RequestID(), access(d.Log.Named("access"), d.Metrics), recoverer(d.Log), headerLimit(d.Limits.MaxHeaderBytes),
+		writeLimit(newLimiter(d.Limits.WritesPerMinute, d.Limits.WritesBurst), signed),
+		edgeMiddleware(jsonRoutes(routes)), authMiddleware(d.Auth, signed), identityMiddleware(d.Identities, signed))
 	for _, r := range routes {
 		h := r.Handler
 		if r.Auth == AuthRequired {

@@ -67,6 +67,13 @@ type Config struct {
 	PresenceLag time.Duration
 	// JoinedPollDelay is the countdown of the presence poll queued by /joined.
 	JoinedPollDelay time.Duration
+	// CreateLimiter, when set, limits provider-room creations per room name (a room whose
+	// meetings keep being made is refused with ErrTooManyCreates).
+	CreateLimiter interface {
+		Allow(key string) (bool, error)
+	}
+	// MaxExtraMeetings caps a room's active extra meetings (default 5).
+	MaxExtraMeetings int
 	// Safeguards off turns intents and the room lock off: only for the simulation's proof
 	// that the safeguards matter. Never off in production.
 	SafeguardsOff bool
@@ -92,6 +99,9 @@ func NewService(cfg Config) *Service {
 	def(&cfg.IntentTTL, 30*time.Second)
 	def(&cfg.PresenceLag, 20*time.Second)
 	def(&cfg.JoinedPollDelay, 3*time.Second)
+	if cfg.MaxExtraMeetings <= 0 {
+		cfg.MaxExtraMeetings = 5
+	}
 	return &Service{cfg: cfg}
 }
 
@@ -205,6 +215,9 @@ func (s *Service) create(ctx context.Context, roomName string, in Intent, extra 
 				expired = cur
 			}
 		}
+		if err := s.mayCreate(ctx, tx, r, extra, now); err != nil {
+			return err
+		}
 		m, err := s.newMeeting(ctx, r, extra, now)
 		if err != nil {
 			return err
@@ -241,7 +254,7 @@ func (s *Service) create(ctx context.Context, roomName string, in Intent, extra 
 }
 
 func (s *Service) lockRoom(ctx context.Context, tx Store, name string, extra bool) (room.Room, error) {
-	if extra || s.cfg.SafeguardsOff {
+	if s.cfg.SafeguardsOff {
 		return tx.RoomByName(ctx, name)
 	}
 	return tx.RoomLockByName(ctx, name)

@@ -29,7 +29,7 @@ func MeetingService(cfg *config.Config, d LifecycleDeps, override ...func(*meeti
 	c := meeting.Config{Store: store.NewMeetingStore(d.DB), Sessions: store.NewSessionStore(d.DB),
 		Platforms: d.Platforms, Jobs: d.Jobs, Log: d.Log, Observer: d.Metrics,
 		MeetingDuration: cfg.Lifecycle.MeetingDuration, IntentTTL: cfg.Lifecycle.IntentTTL,
-		PresenceLag: cfg.Lifecycle.PresenceLag}
+		PresenceLag: cfg.Lifecycle.PresenceLag, MaxExtraMeetings: cfg.HTTP.MaxExtraMeetings}
 	for _, o := range override {
 		o(&c)
 	}
