@@ -11,8 +11,6 @@ import (
 
 // SessionStore is the participant-session persistence the join protocol needs.
 type SessionStore interface {
-	// SessionOpen opens (or reopens) a participant session and recomputes num_clients.
-	SessionOpen(ctx context.Context, m Meeting, sessionID, userID, userName string, now time.Time) error
 	// SessionClose closes a participant session and recomputes num_clients.
 	SessionClose(ctx context.Context, meetingID uuid.UUID, sessionID string, now time.Time) error
 	// IntentDelete removes a connection's intent.
@@ -42,23 +40,38 @@ func (s *Service) Joined(ctx context.Context, roomName string, id uuid.UUID, use
 		return err
 	}
 	in.MeetingID, in.State, in.ExpiresAt = id, IntentConnected, now.Add(s.cfg.PresenceLag)
-	r, m, ok, err := s.cfg.Store.MeetingJoinByID(ctx, roomName, id, in, now)
+	if userName == "" {
+		userName = "Anonymous"
+	}
+	open := SessionOpening{ConnectionID: connID, SessionID: sessionID, UserID: userID, UserName: userName, At: now}
+	var gone func() error
+	// One transaction: a /joined that fails half-way leaves neither intent nor session.
+	err = s.cfg.Store.InTx(ctx, func(tx Store) error {
+		r, m, ok, err := tx.MeetingJoinByID(ctx, roomName, id, in, now)
+		if err != nil || !ok {
+			gone = func() error { return s.gone(ctx, r, m, now) }
+			return err
+		}
+		if sessionID == "" {
+			return nil
+		}
+		return tx.SessionOpen(ctx, m, open)
+	})
 	if err != nil {
 		return fmt.Errorf("meeting.Joined %s: %w", id, err)
 	}
-	if !ok {
-		return s.gone(ctx, r, m, now)
-	}
-	if sessionID != "" {
-		if userName == "" {
-			userName = "Anonymous"
-		}
-		if err := s.cfg.Sessions.SessionOpen(ctx, m, sessionID, userID, userName, now); err != nil {
-			return fmt.Errorf("meeting.Joined %s: %w", id, err)
-		}
+	if gone != nil {
+		return gone()
 	}
 	s.pollLater(ctx, id, s.cfg.JoinedPollDelay)
 	return nil
+}
+
+// SessionOpening is the participant session a client reports from /joined: a claim that
+// presence confirms or drops.
+type SessionOpening struct {
+	ConnectionID, SessionID, UserID, UserName string
+	At                                        time.Time
 }
 
 // Leave ends a connection's intent and its participant session, and queues a presence poll

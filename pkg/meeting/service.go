@@ -34,6 +34,8 @@ type Store interface {
 	MeetingsEnd(ctx context.Context, ends []End, now time.Time) ([]Meeting, error)
 	RoomByID(ctx context.Context, id uuid.UUID) (room.Room, error)
 	IntentUpsert(ctx context.Context, in Intent) error
+	// SessionOpen opens the session a client reports for its connection (see SessionOpening).
+	SessionOpen(ctx context.Context, m Meeting, o SessionOpening) error
 	ConsentUpsert(ctx context.Context, meetingID uuid.UUID, userID string, given bool, now time.Time) (uuid.UUID, error)
 	// TimelineAppend appends to meeting timelines; inside InTx, in that transaction.
 	TimelineAppend(ctx context.Context, evs ...Event) error

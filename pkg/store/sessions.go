@@ -20,25 +20,47 @@ type SessionStore struct{ base }
 // NewSessionStore returns the session adapter on db.
 func NewSessionStore(db *sqlx.DB) SessionStore { return SessionStore{newBase(db)} }
 
-// recount keeps num_clients equal to the open sessions, and records that the meeting was
-// joined; one statement, so concurrent updates cannot leave it stale.
+// recount keeps num_clients equal to the open sessions; one statement, so concurrent updates
+// cannot leave it stale. Only presence ($2) marks a meeting joined: a client's word is not
+// enough (clients can invent sessions).
 const recount = `UPDATE meeting SET num_clients = (SELECT count(*) FROM participant_session
 	WHERE meeting_id = $1 AND left_at IS NULL),
-	ever_joined = ever_joined OR EXISTS (SELECT 1 FROM participant_session WHERE meeting_id = $1)
+	ever_joined = ever_joined OR $2
 	WHERE id = $1`
 
-// SessionOpen opens a session, reopening it if it had been closed (a participant that
-// reappears in presence after being closed).
-func (s SessionStore) SessionOpen(ctx context.Context, m meeting.Meeting, sessionID, userID, userName string, now time.Time) error {
-	return s.inTx(ctx, func(b base) error {
-		if err := sessionUpsert(ctx, b.q, m, platform.Session{ID: sessionID, UserID: userID, UserName: userName, JoinedAt: now}); err != nil {
-			return err
-		}
-		_, err := b.q.ExecContext(ctx, recount, m.ID)
-		return err
-	})
+// SessionOpen implements meeting.Store: see clientSessionOpen.
+func (s MeetingStore) SessionOpen(ctx context.Context, m meeting.Meeting, o meeting.SessionOpening) error {
+	return clientSessionOpen(ctx, s.q, m, o)
 }
 
+// clientSessionOpen opens the session a client reports for its connection, unconfirmed until
+// presence shows it. A connection holds one open session: its others are closed (or dropped
+// if presence never confirmed them), so invented session ids cannot pile up.
+func clientSessionOpen(ctx context.Context, q sqlx.ExtContext, m meeting.Meeting, o meeting.SessionOpening) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM participant_session WHERE meeting_id = $1 AND connection_id = $2
+		AND session_id <> $3 AND left_at IS NULL AND NOT confirmed`, m.ID, o.ConnectionID, o.SessionID); err != nil {
+		return fmt.Errorf("drop the connection's other sessions: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, `UPDATE participant_session SET left_at = $4 WHERE meeting_id = $1 AND connection_id = $2
+		AND session_id <> $3 AND left_at IS NULL`, m.ID, o.ConnectionID, o.SessionID, o.At); err != nil {
+		return fmt.Errorf("close the connection's other sessions: %w", err)
+	}
+	var uid *string
+	if o.UserID != "" {
+		uid = &o.UserID
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO participant_session (id, meeting_id, room_id, session_id, user_id, user_name,
+		joined_at, connection_id, confirmed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false)
+		ON CONFLICT (id) DO UPDATE SET left_at = NULL, connection_id = EXCLUDED.connection_id,
+		user_id = COALESCE(EXCLUDED.user_id, participant_session.user_id)`,
+		m.ID.String()+":"+o.SessionID, m.ID, m.RoomID, o.SessionID, uid, o.UserName, o.At, o.ConnectionID); err != nil {
+		return fmt.Errorf("open session: %w", err)
+	}
+	_, err := q.ExecContext(ctx, recount, m.ID, false)
+	return err
+}
+
+// sessionUpsert records a session presence reports (confirmed).
 func sessionUpsert(ctx context.Context, q sqlx.ExecerContext, m meeting.Meeting, ps platform.Session) error {
 	var uid *string
 	if ps.UserID != "" {
@@ -50,7 +72,8 @@ func sessionUpsert(ctx context.Context, q sqlx.ExecerContext, m meeting.Meeting,
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO participant_session (id, meeting_id, room_id, session_id, user_id, user_name, joined_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (id) DO UPDATE SET left_at = NULL, user_id = COALESCE(EXCLUDED.user_id, participant_session.user_id)`,
+		ON CONFLICT (id) DO UPDATE SET left_at = NULL, confirmed = true,
+		user_id = COALESCE(EXCLUDED.user_id, participant_session.user_id)`,
 		m.ID.String()+":"+ps.ID, m.ID, m.RoomID, ps.ID, uid, name, ps.JoinedAt)
 	if err != nil {
 		return fmt.Errorf("upsert session: %w", err)
@@ -65,7 +88,7 @@ func (s SessionStore) SessionClose(ctx context.Context, meetingID uuid.UUID, ses
 			WHERE meeting_id = $1 AND session_id = $2 AND left_at IS NULL`, meetingID, sessionID, now); err != nil {
 			return fmt.Errorf("close session: %w", err)
 		}
-		_, err := b.q.ExecContext(ctx, recount, meetingID)
+		_, err := b.q.ExecContext(ctx, recount, meetingID, false)
 		return err
 	})
 }
@@ -97,11 +120,15 @@ func (s SessionStore) SessionsSync(ctx context.Context, m meeting.Meeting, prese
 				return err
 			}
 		}
+		if _, err := b.q.ExecContext(ctx, `DELETE FROM participant_session
+			WHERE meeting_id = $1 AND left_at IS NULL AND NOT confirmed AND NOT (session_id = ANY($2))`, m.ID, pq.Array(ids)); err != nil {
+			return fmt.Errorf("drop sessions presence never showed: %w", err)
+		}
 		if _, err := b.q.ExecContext(ctx, `UPDATE participant_session SET left_at = $3
 			WHERE meeting_id = $1 AND left_at IS NULL AND NOT (session_id = ANY($2))`, m.ID, pq.Array(ids), now); err != nil {
 			return fmt.Errorf("close absent sessions: %w", err)
 		}
-		if _, err := b.q.ExecContext(ctx, recount, m.ID); err != nil {
+		if _, err := b.q.ExecContext(ctx, recount, m.ID, len(present) > 0); err != nil {
 			return err
 		}
 		return sqlx.GetContext(ctx, b.q, &n, `SELECT num_clients FROM meeting WHERE id = $1`, m.ID)
