@@ -28,7 +28,7 @@ func TestDeactivateMeeting(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, res.Status)
 	require.Equal(t, "Only the room owner can deactivate meetings", res.JSON(t)["detail"])
 	require.Equal(t, http.StatusUnauthorized, a.As(t, "").Do(t, http.MethodPatch, path, nil).Status)
-	require.Equal(t, http.StatusUnprocessableEntity, a.Do(t, http.MethodPatch, "/v1/meetings/nope/deactivate", nil).Status)
+	require.Equal(t, http.StatusNotFound, a.Do(t, http.MethodPatch, "/v1/meetings/nope/deactivate", nil).Status, "not a meeting id: not found, as the original")
 	require.Equal(t, http.StatusNotFound, a.Do(t, http.MethodPatch, "/v1/meetings/"+uuid.NewString()+"/deactivate", nil).Status)
 	require.Equal(t, true, a.Scalar(t, "SELECT is_active FROM meeting WHERE id = $1", id), "refusals change nothing")
 

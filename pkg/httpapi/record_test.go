@@ -61,7 +61,7 @@ func TestStartRecording(t *testing.T) {
 			status     int
 		}{
 			{"unknown meeting", "/v1/meetings/" + uuid.NewString() + "/recordings/start", map[string]any{"type": "cloud", "instanceId": cloud}, 404},
-			{"bad meeting id", "/v1/meetings/nope/recordings/start", map[string]any{"type": "cloud", "instanceId": cloud}, 422},
+			{"bad meeting id", "/v1/meetings/nope/recordings/start", map[string]any{"type": "cloud", "instanceId": cloud}, 404}, // as the original: not found
 			{"missing fields", path, `{}`, 422},
 			{"unknown type", path, map[string]any{"type": "local", "instanceId": cloud}, 422},
 			{"bad instance id", path, map[string]any{"type": "cloud", "instanceId": "x"}, 422},
