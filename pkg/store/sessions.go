@@ -20,9 +20,9 @@ type SessionStore struct{ base }
 // NewSessionStore returns the session adapter on db.
 func NewSessionStore(db *sqlx.DB) SessionStore { return SessionStore{newBase(db)} }
 
-// recount keeps num_clients equal to the open sessions; one statement, so concurrent updates
-// cannot leave it stale. Only presence ($2) marks a meeting joined: a client's word is not
-// enough (clients can invent sessions).
+// recount keeps num_clients equal to the open sessions and records that the meeting was
+// joined ($2); one statement, so concurrent updates cannot leave it stale. A client's claim
+// marks it joined provisionally; presence has the last word (see SessionsSync).
 const recount = `UPDATE meeting SET num_clients = (SELECT count(*) FROM participant_session
 	WHERE meeting_id = $1 AND left_at IS NULL),
 	ever_joined = ever_joined OR $2
@@ -56,7 +56,7 @@ func clientSessionOpen(ctx context.Context, q sqlx.ExtContext, m meeting.Meeting
 		m.ID.String()+":"+o.SessionID, m.ID, m.RoomID, o.SessionID, uid, o.UserName, o.At, o.ConnectionID); err != nil {
 		return fmt.Errorf("open session: %w", err)
 	}
-	_, err := q.ExecContext(ctx, recount, m.ID, false)
+	_, err := q.ExecContext(ctx, recount, m.ID, true)
 	return err
 }
 
@@ -120,8 +120,9 @@ func (s SessionStore) SessionsSync(ctx context.Context, m meeting.Meeting, prese
 				return err
 			}
 		}
-		if _, err := b.q.ExecContext(ctx, `DELETE FROM participant_session
-			WHERE meeting_id = $1 AND left_at IS NULL AND NOT confirmed AND NOT (session_id = ANY($2))`, m.ID, pq.Array(ids)); err != nil {
+		dropped, err := b.q.ExecContext(ctx, `DELETE FROM participant_session
+			WHERE meeting_id = $1 AND left_at IS NULL AND NOT confirmed AND NOT (session_id = ANY($2))`, m.ID, pq.Array(ids))
+		if err != nil {
 			return fmt.Errorf("drop sessions presence never showed: %w", err)
 		}
 		if _, err := b.q.ExecContext(ctx, `UPDATE participant_session SET left_at = $3
@@ -131,9 +132,25 @@ func (s SessionStore) SessionsSync(ctx context.Context, m meeting.Meeting, prese
 		if _, err := b.q.ExecContext(ctx, recount, m.ID, len(present) > 0); err != nil {
 			return err
 		}
+		if n, _ := dropped.RowsAffected(); n > 0 && len(present) == 0 {
+			if err := unjoin(ctx, b.q, m.ID); err != nil {
+				return err
+			}
+		}
 		return sqlx.GetContext(ctx, b.q, &n, `SELECT num_clients FROM meeting WHERE id = $1`, m.ID)
 	})
 	return n, err
+}
+
+// unjoin withdraws a meeting's joined mark when it rested only on client claims presence has
+// just refuted (no session left): presence, not the client, is the authority on ever_joined.
+func unjoin(ctx context.Context, q sqlx.ExecerContext, id uuid.UUID) error {
+	_, err := q.ExecContext(ctx, `UPDATE meeting SET ever_joined = false
+		WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM participant_session WHERE meeting_id = $1)`, id)
+	if err != nil {
+		return fmt.Errorf("withdraw joined mark: %w", err)
+	}
+	return nil
 }
 
 // MeetingByID returns a meeting or meeting.ErrNotFound.
