@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/monadical/reflector-go/pkg/calendar"
+	"github.com/monadical/reflector-go/pkg/redact"
 )
 
 // CalendarStore implements calendar.Store.
@@ -131,6 +131,4 @@ func oneRowCalendar(res sql.Result) error {
 }
 
 // pgText makes feed text storable: Postgres text refuses NUL bytes and invalid UTF-8.
-func pgText(s string) string {
-	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
-}
+func pgText(s string) string { return redact.Text(s) }

@@ -10,6 +10,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/monadical/reflector-go/pkg/recording"
+	"github.com/monadical/reflector-go/pkg/redact"
 )
 
 // RecordingStore implements recording.Store.
@@ -103,7 +104,7 @@ func (s RecordingStore) RecordingSetStatus(ctx context.Context, id uuid.UUID, ch
 		size_bytes = COALESCE(NULLIF($6::bigint, 0), size_bytes),
 		duration = COALESCE(NULLIF($7::float8, 0), duration)
 	WHERE id = $1 AND status = $2`
-	res, err := s.q.ExecContext(ctx, q, id, ch.From, ch.To, ch.At, ch.Error, ch.SizeBytes, ch.Duration)
+	res, err := s.q.ExecContext(ctx, q, id, ch.From, ch.To, ch.At, redact.Text(ch.Error), ch.SizeBytes, ch.Duration)
 	if err != nil {
 		return fmt.Errorf("set recording status: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/monadical/reflector-go/pkg/redact"
 	"github.com/monadical/reflector-go/pkg/webhook"
 )
 
@@ -69,7 +70,7 @@ func (s WebhookStore) webhookEvent(ctx context.Context, q string, id int64) (web
 // as last_error.
 func (s WebhookStore) WebhookEventDone(ctx context.Context, id int64, now time.Time, note *string) error {
 	_, err := s.q.ExecContext(ctx, `UPDATE webhook_event SET processed_at = $2, attempts = attempts + 1, last_error = $3
-		WHERE id = $1`, id, now, note)
+		WHERE id = $1`, id, now, redact.Ptr(note))
 	if err != nil {
 		return fmt.Errorf("mark webhook event %d processed: %w", id, err)
 	}
@@ -78,7 +79,7 @@ func (s WebhookStore) WebhookEventDone(ctx context.Context, id int64, now time.T
 
 // WebhookEventFailed counts a failed attempt and records its error.
 func (s WebhookStore) WebhookEventFailed(ctx context.Context, id int64, msg string) error {
-	_, err := s.q.ExecContext(ctx, `UPDATE webhook_event SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, id, msg)
+	_, err := s.q.ExecContext(ctx, `UPDATE webhook_event SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, id, redact.Text(msg))
 	if err != nil {
 		return fmt.Errorf("record webhook event %d failure: %w", id, err)
 	}

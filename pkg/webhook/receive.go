@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 
@@ -109,6 +111,15 @@ func envelope(provider string, body []byte) (Event, error) {
 	if env.Type == "" {
 		return Event{}, fmt.Errorf("no event type: %w", ErrMalformed)
 	}
+	// id and type are stored as text: a verified event whose id or type Postgres cannot store
+	// (NUL, invalid UTF-8) is kept under a body hash and a cleaned type, not refused (a
+	// provider disables a webhook that keeps failing).
+	if !storable(env.ID) {
+		env.ID = ""
+	}
+	if !storable(env.Type) {
+		env.Type = strings.ToValidUTF8(strings.ReplaceAll(env.Type, "\x00", ""), "?")
+	}
 	ev := Event{Provider: provider, EventID: env.ID, Type: env.Type, Body: body}
 	switch provider {
 	case platform.Daily:
@@ -131,6 +142,9 @@ func envelope(provider string, body []byte) (Event, error) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// storable reports whether s can be stored as Postgres text.
+func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // eventTime is the provider time of an event, or its receipt time when it carries none.
 func eventTime(ev Event) time.Time {
