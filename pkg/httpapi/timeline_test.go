@@ -135,5 +135,5 @@ func TestTimelineOwnerOnly(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, a.As(t, "stranger").Do(t, http.MethodGet, "/v1/meetings/"+id+"/timeline", nil).Status)
 	require.Equal(t, http.StatusUnauthorized, a.As(t, "").Do(t, http.MethodGet, "/v1/meetings/"+id+"/timeline", nil).Status)
 	require.Equal(t, http.StatusNotFound, a.Do(t, http.MethodGet, "/v1/meetings/"+"00000000-0000-4000-8000-000000000000/timeline", nil).Status)
-	require.Equal(t, http.StatusUnprocessableEntity, a.Do(t, http.MethodGet, "/v1/meetings/nope/timeline", nil).Status)
+	require.Equal(t, http.StatusNotFound, a.Do(t, http.MethodGet, "/v1/meetings/nope/timeline", nil).Status, "not a meeting id: not found, as the original")
 }
