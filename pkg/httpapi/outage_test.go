@@ -31,7 +31,7 @@ func TestPostgresOutage(t *testing.T) {
 		body         []byte
 		h            http.Header
 	}{
-		{http.MethodPost, "/v1/rooms/outage/meeting", []byte(`{}`), nil},
+		{http.MethodPost, "/v1/rooms/outage/meeting", []byte(`{}`), http.Header{"Content-Type": {"application/json"}}},
 		{http.MethodGet, "/v1/rooms/name/outage", nil, nil},
 		{http.MethodGet, "/v1/rooms", nil, nil},
 		{http.MethodPost, "/v1/daily/webhook", hook, hookHeaders},
