@@ -72,7 +72,7 @@ func (s *stack) faults(ctx context.Context, p plan, d *driver) time.Time {
 	s.t.Log("kill -9 worker0")
 	s.kill("worker0")
 	livetest.Sleep(ctx, 2*time.Second)
-	s.start("worker0", s.bin+"/worker")
+	s.worker(0)
 	at(p.restartRedis)
 	s.t.Log("Redis restarted empty")
 	s.redis()

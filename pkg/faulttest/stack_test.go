@@ -139,9 +139,9 @@ func (s *stack) database() {
 func (s *stack) apps() {
 	for i := range apiPorts {
 		s.api(i)
-		s.start(fmt.Sprintf("worker%d", i), s.bin+"/worker")
+		s.worker(i)
 	}
-	s.start("scheduler", s.bin+"/scheduler")
+	s.start("scheduler", s.bin+"/scheduler", opsAddr(4))
 	for _, p := range apiPorts {
 		require.Eventually(s.t, func() bool {
 			res, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", p))
@@ -154,8 +154,16 @@ func (s *stack) apps() {
 }
 
 func (s *stack) api(i int) {
-	s.start(fmt.Sprintf("api%d", i), s.bin+"/api", fmt.Sprintf("HTTP_ADDR=127.0.0.1:%d", apiPorts[i]))
+	s.start(fmt.Sprintf("api%d", i), s.bin+"/api", fmt.Sprintf("HTTP_ADDR=127.0.0.1:%d", apiPorts[i]), opsAddr(i))
 }
+
+func (s *stack) worker(i int) {
+	s.start(fmt.Sprintf("worker%d", i), s.bin+"/worker", opsAddr(2+i))
+}
+
+// opsAddr gives each process its own ops listener (metrics, health): they all default to
+// :9090, and a second process on one host would exit on the taken port.
+func opsAddr(i int) string { return fmt.Sprintf("OPS_ADDR=127.0.0.1:%d", 17730+i) }
 
 // start runs a child process; arguments of the form KEY=VALUE are added to its environment.
 func (s *stack) start(name, path string, args ...string) {
