@@ -66,8 +66,8 @@ for i in $(seq 150); do
 done
 
 API="http://127.0.0.1:${API_PORT}"
-curl -fsS -o /dev/null -XPOST "$API/v1/rooms" -d "{\"name\":\"$ROOM\"}"
-curl -fsS -o /dev/null -XPOST "$API/v1/rooms/$ROOM/meeting" -d '{}'
+curl -fsS -o /dev/null -XPOST "$API/v1/rooms" -H "Content-Type: application/json" -d "{\"name\":\"$ROOM\"}"
+curl -fsS -o /dev/null -XPOST "$API/v1/rooms/$ROOM/meeting" -H "Content-Type: application/json" -d '{}'
 ROOM_ID="$(psql "$DATABASE_URL" -tAc "SELECT id FROM room WHERE name = '$ROOM'")"
 
 # --- (a) raw Postgres baseline ---------------------------------------------------------------

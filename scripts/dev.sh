@@ -159,7 +159,7 @@ The CLI, in another shell:  source ${DEV_ENV} && bin/reflectorctl recordings lis
                        or:  make ctl ARGS="recordings list"
 
 Create a room and get its meeting:
-  curl -s -XPOST localhost:${API_PORT}/v1/rooms -d '{"name":"demo"}' && curl -s -XPOST localhost:${API_PORT}/v1/rooms/demo/meeting
+  curl -s -XPOST localhost:${API_PORT}/v1/rooms -H 'Content-Type: application/json' -d '{"name":"demo"}' && curl -s -XPOST localhost:${API_PORT}/v1/rooms/demo/meeting
 
 Ctrl-C stops everything.
 EOF
