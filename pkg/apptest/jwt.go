@@ -23,6 +23,17 @@ type JWT struct {
 // NewJWT makes a key pair and its authenticator.
 func NewJWT(t testing.TB) *JWT {
 	t.Helper()
+	key, pub := RSAKey(t)
+	auth, err := httpapi.NewJWTAuth(pub, "")
+	if err != nil {
+		t.Fatalf("jwt auth: %v", err)
+	}
+	return &JWT{Auth: auth, key: key}
+}
+
+// RSAKey makes a throwaway RS256 signing key and its public key in PEM, as NewJWTAuth reads it.
+func RSAKey(t testing.TB) (*rsa.PrivateKey, []byte) {
+	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatalf("rsa key: %v", err)
@@ -31,11 +42,7 @@ func NewJWT(t testing.TB) *JWT {
 	if err != nil {
 		t.Fatalf("public key: %v", err)
 	}
-	auth, err := httpapi.NewJWTAuth(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), "")
-	if err != nil {
-		t.Fatalf("jwt auth: %v", err)
-	}
-	return &JWT{Auth: auth, key: key}
+	return key, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
 
 // Token signs a bearer token for sub and email, valid for an hour.

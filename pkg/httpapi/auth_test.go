@@ -3,8 +3,6 @@ package httpapi_test
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"net/http"
 	"testing"
 	"time"
@@ -20,11 +18,8 @@ import (
 // anything else is a 401.
 func TestJWTAuth(t *testing.T) {
 	t.Parallel()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	require.NoError(t, err)
-	auth, err := httpapi.NewJWTAuth(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), "reflector")
+	key, pub := apptest.RSAKey(t)
+	auth, err := httpapi.NewJWTAuth(pub, "reflector")
 	require.NoError(t, err)
 	a := apptest.New(t, apptest.Options{Auth: auth})
 	sign := func(k *rsa.PrivateKey, c jwt.MapClaims) string {

@@ -1,16 +1,13 @@
 package httpapi_test
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/monadical/reflector-go/pkg/apptest"
 	"github.com/monadical/reflector-go/pkg/httpapi"
 )
 
@@ -18,12 +15,9 @@ import (
 // the future refused beyond the leeway, and a subject Postgres could not store refused.
 func TestJWTChecks(t *testing.T) {
 	t.Parallel()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	require.NoError(t, err)
+	key, pub := apptest.RSAKey(t)
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	auth, err := httpapi.NewJWTAuth(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), "reflector",
+	auth, err := httpapi.NewJWTAuth(pub, "reflector",
 		httpapi.JWTOptions{Issuer: "https://id.example", Leeway: time.Minute, Now: func() time.Time { return now }})
 	require.NoError(t, err)
 	sign := func(mod func(jwt.MapClaims)) string {
