@@ -102,9 +102,19 @@ func TestConnectionCapSheds(t *testing.T) {
 	for i := range slow {
 		slow[i] = slowRequest(t, u.Host)
 	}
-	res := a.Do(t, http.MethodGet, "/healthz", nil)
-	require.Equal(t, http.StatusServiceUnavailable, res.Status, string(res.Body))
-	require.Contains(t, res.JSON(t), "detail")
+	// The shed answer is written as soon as the connection is accepted, before any request is
+	// read: read it off a raw connection, since an http.Client may not have sent its request yet
+	// and then reports the answer as unsolicited instead of returning it.
+	c, err := net.Dial("tcp", u.Host)
+	require.NoError(t, err)
+	defer c.Close()
+	_ = c.SetReadDeadline(time.Now().Add(time.Minute))
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	require.NoError(t, err)
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode, string(body))
+	require.Contains(t, string(body), `"detail"`)
 	require.NotEmpty(t, res.Header.Get("Retry-After"))
 	for _, c := range slow {
 		_, _ = readAnswer(c, time.Minute)
