@@ -29,10 +29,15 @@ type ctl struct {
 	meetings  *meeting.Service
 	inspector *asynq.Inspector
 	queue     tasks.Enqueuer
-	table     []tasks.Periodic // the scheduler's table, for `run`
-	out, errw io.Writer
-	now       func() time.Time
-	poll      time.Duration // `run --wait` polling period
+	table     []tasks.Periodic   // the scheduler's table, for `run`
+	db        *sqlx.DB           // rooms and presence read it
+	platforms *platform.Registry // the configured providers (none: empty)
+	daily     dailyWebhookAdmin  // Daily's webhook API (usesDaily)
+	// dailySecret is DAILY_WEBHOOK_SECRET, which `webhooks daily register` signs with.
+	dailySecret string
+	out, errw   io.Writer
+	now         func() time.Time
+	poll        time.Duration // `run --wait` polling period
 }
 
 // uses lists the parts of a ctl a verb works on.
@@ -45,6 +50,7 @@ const (
 	usesSchedule                    // c.table
 	usesInbox                       // c.inbox
 	usesMeetings                    // c.meetings (reads; ends also need the queue)
+	usesDaily                       // c.daily, c.dailySecret (DAILY_API_KEY)
 )
 
 // needs are the settings the parts require.
@@ -69,7 +75,10 @@ func (a *app) newCtl(ctx context.Context, u uses) (*ctl, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
-	c := &ctl{out: a.out, errw: a.errw, now: time.Now, poll: 500 * time.Millisecond}
+	c := &ctl{out: a.out, errw: a.errw, now: time.Now, poll: 500 * time.Millisecond, dailySecret: cfg.Daily.WebhookSecret}
+	if u&usesDaily != 0 && cfg.Daily.APIKey == "" {
+		return nil, nil, errors.New("config: DAILY_API_KEY: required")
+	}
 	var closers []func() error
 	release := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
@@ -92,7 +101,7 @@ func (c *ctl) connect(ctx context.Context, cfg *config.Config, u uses, closers *
 			return err
 		}
 		*closers = append(*closers, db.Close)
-		c.store = store.NewRecordingStore(db)
+		c.store, c.db = store.NewRecordingStore(db), db
 	}
 	if u.needs()&config.NeedRedis != 0 {
 		opt, err := setup.RedisOpt(cfg.RedisURL)
@@ -105,6 +114,10 @@ func (c *ctl) connect(ctx context.Context, cfg *config.Config, u uses, closers *
 	}
 	c.table = setup.Schedule(cfg)
 	platforms := configuredPlatforms(cfg)
+	c.platforms = platforms
+	if dc, err := platforms.Get(platform.Daily); err == nil {
+		c.daily, _ = dc.(dailyWebhookAdmin)
+	}
 	if u&usesInbox != 0 {
 		c.inbox = setup.Webhooks(db, platforms, c.queue, nil, zap.NewNop())
 	}

@@ -47,6 +47,7 @@ func TestHelpWithoutConfiguration(t *testing.T) {
 // DATABASE_URL or a provider key) and a database verb names DATABASE_URL.
 func TestVerbsAskOnlyForWhatTheyUse(t *testing.T) {
 	t.Parallel()
+	const id = "7b0c2a53-2d7e-4f3b-9a51-0d2b1b7a9c11"
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -57,6 +58,16 @@ func TestVerbsAskOnlyForWhatTheyUse(t *testing.T) {
 		{[]string{"recordings", "missing"}, "config: DATABASE_URL: required"},
 		{[]string{"webhooks", "list"}, "config: DATABASE_URL: required"},
 		{[]string{"migrate", "status"}, "config: DATABASE_URL: required"},
+		{[]string{"queue", "stats"}, "config: REDIS_URL: required"},
+		{[]string{"queue", "pause", "low"}, "config: REDIS_URL: required"},
+		{[]string{"queue", "retry-archived", "recording:download"}, "config: REDIS_URL: required"},
+		{[]string{"meetings", "show", id}, "config: DATABASE_URL: required"},
+		{[]string{"meetings", "end", id, "--yes"}, "config: DATABASE_URL: required"},
+		{[]string{"rooms", "list"}, "config: DATABASE_URL: required"},
+		{[]string{"rooms", "show", "r"}, "config: DATABASE_URL: required"},
+		{[]string{"presence", id}, "config: DATABASE_URL: required"},
+		{[]string{"webhooks", "daily", "list"}, "config: DAILY_API_KEY: required"},
+		{[]string{"webhooks", "daily", "register", "https://x.example/v1/daily/webhook"}, "config: DAILY_API_KEY: required"},
 	} {
 		root := cleanApp(&bytes.Buffer{}).root()
 		root.SetArgs(tc.args)

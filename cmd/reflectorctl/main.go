@@ -57,6 +57,9 @@ func (a *app) root() *cobra.Command {
 		a.tasksCmd(),
 		a.runCmd(),
 		a.meetingsCmd(),
+		a.queueCmd(),
+		a.roomsCmd(),
+		a.presenceCmd(),
 		a.importCmd(),
 		a.apiKeyCmd(),
 	)

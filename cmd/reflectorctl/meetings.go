@@ -11,7 +11,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/meeting"
 )
 
-// meetingsCmd is `meetings timeline <id>`.
+// meetingsCmd is `meetings show|end|timeline <id>`.
 func (a *app) meetingsCmd() *cobra.Command {
 	cmd := group("meetings", "Inspect meetings (DATABASE_URL)")
 	var asJSON bool
@@ -24,7 +24,7 @@ func (a *app) meetingsCmd() *cobra.Command {
 			return a.with(cmd, usesMeetings, func(ctx context.Context, c *ctl) error { return c.timeline(ctx, id, asJSON) })
 		}}
 	timeline.Flags().BoolVar(&asJSON, "json", false, "print the events as JSON lines")
-	cmd.AddCommand(timeline)
+	cmd.AddCommand(timeline, a.meetingShowCmd(), a.meetingEndCmd())
 	return cmd
 }
 

@@ -49,7 +49,7 @@ func (a *app) webhooksCmd() *cobra.Command {
 		}}
 	replay.Flags().BoolVar(&all, "all-unprocessed", false, "replay every unprocessed row")
 	replay.Flags().IntVar(&limit, "limit", 50, "rows at most with --all-unprocessed")
-	cmd.AddCommand(list, replay)
+	cmd.AddCommand(list, replay, a.dailyWebhooksCmd())
 	return cmd
 }
 

@@ -82,7 +82,8 @@ func (s MeetingStore) MeetingsEnd(ctx context.Context, ends []meeting.End, now t
 					SELECT 1 FROM join_intent i WHERE i.meeting_id = m.id AND i.expires_at > $4))
 				RETURNING `+prefixed("m.", meetingCols)+`, v.forced),
 			t AS (INSERT INTO meeting_event (meeting_id, at, kind, actor, detail)
-				SELECT id, $4, 'ended', CASE WHEN ended_reason = 'ended by owner' THEN 'owner' ELSE 'process-meetings' END, jsonb_build_object('reason', ended_reason, 'forced', forced) FROM e)
+				SELECT id, $4, 'ended', CASE ended_reason WHEN 'ended by owner' THEN 'owner'
+					WHEN 'ended by operator' THEN 'operator' ELSE 'process-meetings' END, jsonb_build_object('reason', ended_reason, 'forced', forced) FROM e)
 			SELECT `+meetingCols+` FROM e`, pq.Array(ids), pq.Array(reasons), pq.Array(forced), now)
 	})
 	if err != nil {

@@ -34,6 +34,8 @@ func (d *Daily) Handler() http.Handler {
 	mux.HandleFunc(DailyListWebhooks, d.listWebhooks)
 	mux.HandleFunc(DailyGetWebhook, d.getWebhook)
 	mux.HandleFunc(DailyUpdateWebhook, d.updateWebhook)
+	mux.HandleFunc(DailyCreateWebhook, d.createWebhook)
+	mux.HandleFunc(DailyDeleteWebhook, d.deleteWebhook)
 	return d.serve(mux, d.auth, dailyError, d.rateLimited)
 }
 
