@@ -82,6 +82,8 @@ type LifecycleConfig struct {
 	ProcessMeetingsInterval time.Duration
 	PresenceConcurrency     int
 	CalendarForceClose      time.Duration
+	// PresenceReconcileInterval paces presence:reconcile (PRESENCE_RECONCILE_INTERVAL; 0: off).
+	PresenceReconcileInterval time.Duration
 }
 
 // WorkerConfig tunes the asynq worker.
@@ -175,12 +177,13 @@ func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 		WebhookReplayWindow:   r.duration("WEBHOOK_REPLAY_WINDOW", 5*time.Minute),
 		WebhookHealthInterval: r.duration("WEBHOOK_HEALTH_INTERVAL", 5*time.Minute),
 		Lifecycle: LifecycleConfig{
-			MeetingDuration:         r.duration("MEETING_DURATION", 8*time.Hour),
-			IntentTTL:               r.duration("JOIN_INTENT_TTL", 30*time.Second),
-			PresenceLag:             r.duration("PRESENCE_LAG_WINDOW", 20*time.Second),
-			ProcessMeetingsInterval: r.duration("PROCESS_MEETINGS_INTERVAL", 15*time.Second),
-			PresenceConcurrency:     r.integer("PRESENCE_CONCURRENCY", 8),
-			CalendarForceClose:      r.duration("CALENDAR_FORCE_CLOSE_AFTER", 30*time.Minute),
+			MeetingDuration:           r.duration("MEETING_DURATION", 8*time.Hour),
+			IntentTTL:                 r.duration("JOIN_INTENT_TTL", 30*time.Second),
+			PresenceLag:               r.duration("PRESENCE_LAG_WINDOW", 20*time.Second),
+			ProcessMeetingsInterval:   r.duration("PROCESS_MEETINGS_INTERVAL", 15*time.Second),
+			PresenceConcurrency:       r.integer("PRESENCE_CONCURRENCY", 8),
+			CalendarForceClose:        r.duration("CALENDAR_FORCE_CLOSE_AFTER", 30*time.Minute),
+			PresenceReconcileInterval: r.duration("PRESENCE_RECONCILE_INTERVAL", 30*time.Second),
 		},
 		Worker: WorkerConfig{
 			Concurrency:     r.integer("WORKER_CONCURRENCY", 10),

@@ -85,7 +85,7 @@ func New() *Metrics {
 		recordingsMissing: f.gauge("recordings_missing", "Meetings missing a recording at the last completeness ledger run.").
 			WithLabelValues(),
 		calendarSyncs:   f.counter("calendar_syncs_total", "ICS syncs by outcome (success, unchanged, error, skipped).", "outcome"),
-		reconciliations: f.counter("presence_reconciliations_total", "Presence reconciliation polls queued, by outcome.", "outcome"),
+		reconciliations: f.counter("presence_reconciliations_total", "Meetings presence:reconcile brought in line with their provider, by outcome (synced, unknown, error).", "outcome"),
 	}
 }
 
@@ -171,7 +171,7 @@ func (m *Metrics) BreakerState(provider, endpoint string, open bool) {
 	m.breakerOpen.WithLabelValues(provider, endpoint).Set(v)
 }
 
-// Reconciliation counts a presence reconciliation poll by outcome (queued, error).
+// Reconciliation counts a meeting presence:reconcile handled, by outcome (synced, unknown, error).
 func (m *Metrics) Reconciliation(outcome string) {
 	if m != nil {
 		m.reconciliations.WithLabelValues(outcome).Inc()

@@ -11,6 +11,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/metrics"
 	"github.com/monadical/reflector-go/pkg/presence"
 	"github.com/monadical/reflector-go/pkg/store"
+	"github.com/monadical/reflector-go/pkg/tasks"
 )
 
 // LifecycleDeps are the connections the meeting lifecycle runs on.
@@ -51,4 +52,21 @@ func Processor(cfg *config.Config, d LifecycleDeps, override ...func(*meeting.Pr
 // PresencePoller keeps a meeting's participant sessions in step with its provider room.
 func PresencePoller(d LifecycleDeps) presence.Poller {
 	return presence.Poller{Store: store.NewSessionStore(d.DB), Platforms: d.Platforms, Log: d.Log, Now: time.Now}
+}
+
+// Reconciler is presence:reconcile on the lifecycle's connections.
+func Reconciler(d LifecycleDeps) presence.Reconciler {
+	r := presence.Reconciler{Store: store.NewSessionStore(d.DB), Platforms: d.Platforms, Log: d.Log, Now: time.Now}
+	if d.Metrics != nil {
+		r.Observer = d.Metrics
+	}
+	return r
+}
+
+// PresenceIntervals adds presence:reconcile to the periodic table when Daily is configured
+// (the provider with a domain-wide presence read; PRESENCE_RECONCILE_INTERVAL, 0 turns it off).
+func PresenceIntervals(cfg *config.Config, iv *tasks.Intervals) {
+	if cfg.Daily.APIKey != "" {
+		iv.PresenceReconcile = cfg.Lifecycle.PresenceReconcileInterval
+	}
 }

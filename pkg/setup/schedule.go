@@ -12,5 +12,6 @@ func Schedule(cfg *config.Config) []tasks.Periodic {
 		ICSSync: cfg.Calendar.SyncTick, ICSCreateUpcoming: tasks.ICSCreateUpcomingEvery}
 	RecordingIntervals(cfg, &iv)
 	WebhookIntervals(cfg, &iv)
+	PresenceIntervals(cfg, &iv)
 	return tasks.Schedule(iv)
 }

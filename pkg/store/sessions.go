@@ -157,3 +157,14 @@ func unjoin(ctx context.Context, q sqlx.ExecerContext, id uuid.UUID) error {
 func (s SessionStore) MeetingByID(ctx context.Context, id uuid.UUID) (meeting.Meeting, error) {
 	return MeetingStore(s).MeetingByID(ctx, id)
 }
+
+// MeetingsActive implements presence.ReconcileStore: the active meetings with a provider room.
+func (s SessionStore) MeetingsActive(ctx context.Context) ([]meeting.Meeting, error) {
+	var out []meeting.Meeting
+	err := sqlx.SelectContext(ctx, s.q, &out, `SELECT `+meetingCols+` FROM meeting WHERE is_active AND room_name <> ''
+		ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("select active meetings: %w", err)
+	}
+	return out, nil
+}

@@ -22,6 +22,8 @@ type Deps struct {
 	// webhook health check.
 	Webhooks      WebhookInbox
 	WebhookHealth WebhookHealthChecker
+	// Reconciler, when set, registers presence:reconcile.
+	Reconciler PresenceReconciler
 	// RoomHooks, when set, registers the rooms' outgoing webhook task.
 	RoomHooks RoomWebhookDeliverer
 }
@@ -35,6 +37,9 @@ func NewMux(d Deps) *asynq.ServeMux {
 	registerCalendar(mux, d)
 	registerRecordings(mux, d)
 	registerWebhooks(mux, d)
+	if d.Reconciler != nil {
+		mux.Handle(TypePresenceReconcile, PresenceReconcileHandler{Reconciler: d.Reconciler, Log: d.Log})
+	}
 	if d.RoomHooks != nil {
 		mux.Handle(TypeRoomWebhook, RoomWebhookHandler{Hooks: d.RoomHooks})
 	}

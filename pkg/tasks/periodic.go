@@ -89,11 +89,13 @@ type Intervals struct {
 	// (WEBHOOK_HEALTH_INTERVAL, zero without Daily) the Daily webhook check. Zero leaves out.
 	WebhookSweep  time.Duration
 	WebhookHealth time.Duration
+	// PresenceReconcile (PRESENCE_RECONCILE_INTERVAL, zero without Daily) paces presence:reconcile.
+	PresenceReconcile time.Duration
 }
 
 // Schedule is the periodic table.
 func Schedule(iv Intervals) []Periodic {
 	return append([]Periodic{
 		{Type: TypeMeetingsProcess, Every: iv.ProcessMeetings, Queue: QueueCritical, Timeout: 2 * time.Minute, MaxRetry: 0},
-	}, append(append(calendarPeriodic(iv), recordingPeriodic(iv)...), webhookPeriodic(iv)...)...)
+	}, append(append(append(calendarPeriodic(iv), recordingPeriodic(iv)...), webhookPeriodic(iv)...), presencePeriodic(iv)...)...)
 }
