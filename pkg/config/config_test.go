@@ -57,6 +57,7 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, config.LifecycleConfig{
 		MeetingDuration: 8 * time.Hour, IntentTTL: 30 * time.Second, PresenceLag: 20 * time.Second,
 		ProcessMeetingsInterval: 15 * time.Second, PresenceConcurrency: 8, CalendarForceClose: 30 * time.Minute,
+		PresenceReconcileInterval: 30 * time.Second,
 	}, c.Lifecycle)
 	require.Equal(t, config.WorkerConfig{Concurrency: 10, ShutdownTimeout: 30 * time.Second}, c.Worker)
 	require.Equal(t, config.CalendarConfig{SyncTick: time.Minute, MaxFeedBytes: 5 << 20, FetchTimeout: 15 * time.Second}, c.Calendar)
