@@ -84,6 +84,10 @@ type LifecycleConfig struct {
 	CalendarForceClose      time.Duration
 	// PresenceReconcileInterval paces presence:reconcile (PRESENCE_RECONCILE_INTERVAL; 0: off).
 	PresenceReconcileInterval time.Duration
+	// RoomSweepMargin (PROVIDER_ROOM_SWEEP_MARGIN) is the age past which an unowned provider
+	// room is deleted; RoomSweepInterval (PROVIDER_ROOM_SWEEP_INTERVAL, 0: off) paces the sweep.
+	RoomSweepMargin   time.Duration
+	RoomSweepInterval time.Duration
 }
 
 // WorkerConfig tunes the asynq worker.
@@ -184,6 +188,8 @@ func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 			PresenceConcurrency:       r.integer("PRESENCE_CONCURRENCY", 8),
 			CalendarForceClose:        r.duration("CALENDAR_FORCE_CLOSE_AFTER", 30*time.Minute),
 			PresenceReconcileInterval: r.duration("PRESENCE_RECONCILE_INTERVAL", 30*time.Second),
+			RoomSweepMargin:           r.duration("PROVIDER_ROOM_SWEEP_MARGIN", 20*time.Minute),
+			RoomSweepInterval:         r.duration("PROVIDER_ROOM_SWEEP_INTERVAL", 10*time.Minute),
 		},
 		Worker: WorkerConfig{
 			Concurrency:     r.integer("WORKER_CONCURRENCY", 10),
@@ -242,6 +248,9 @@ func (c *Config) validate(r *reader, needs Need) {
 	}
 	if c.Lifecycle.IntentTTL <= 0 || c.Lifecycle.PresenceLag <= 0 || c.Lifecycle.ProcessMeetingsInterval <= 0 {
 		r.fail("JOIN_INTENT_TTL/PRESENCE_LAG_WINDOW/PROCESS_MEETINGS_INTERVAL", "must be positive")
+	}
+	if c.Lifecycle.RoomSweepMargin <= 0 {
+		r.fail("PROVIDER_ROOM_SWEEP_MARGIN", "must be positive")
 	}
 	c.Recording.validate(r)
 }

@@ -58,6 +58,7 @@ func TestLoadDefaults(t *testing.T) {
 		MeetingDuration: 8 * time.Hour, IntentTTL: 30 * time.Second, PresenceLag: 20 * time.Second,
 		ProcessMeetingsInterval: 15 * time.Second, PresenceConcurrency: 8, CalendarForceClose: 30 * time.Minute,
 		PresenceReconcileInterval: 30 * time.Second,
+		RoomSweepMargin:           20 * time.Minute, RoomSweepInterval: 10 * time.Minute,
 	}, c.Lifecycle)
 	require.Equal(t, config.WorkerConfig{Concurrency: 10, ShutdownTimeout: 30 * time.Second}, c.Worker)
 	require.Equal(t, config.CalendarConfig{SyncTick: time.Minute, MaxFeedBytes: 5 << 20, FetchTimeout: 15 * time.Second}, c.Calendar)
@@ -125,6 +126,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"negative duration", map[string]string{"WEBHOOK_REPLAY_WINDOW": "-5s"}, "WEBHOOK_REPLAY_WINDOW"},
 		{"duration without unit", map[string]string{"ICS_FETCH_TIMEOUT": "1.5"}, "ICS_FETCH_TIMEOUT"},
 		{"zero intent ttl", map[string]string{"JOIN_INTENT_TTL": "0"}, "JOIN_INTENT_TTL"},
+		{"zero sweep margin", map[string]string{"PROVIDER_ROOM_SWEEP_MARGIN": "0s"}, "PROVIDER_ROOM_SWEEP_MARGIN"},
 		{"zero process interval", map[string]string{"PROCESS_MEETINGS_INTERVAL": "0s"}, "PROCESS_MEETINGS_INTERVAL"},
 		{"int not a number", map[string]string{"DATABASE_MAX_CONNS": "many"}, "DATABASE_MAX_CONNS"},
 		{"negative int", map[string]string{"WORKER_CONCURRENCY": "-1"}, "WORKER_CONCURRENCY"},

@@ -101,7 +101,7 @@ func (s *Service) createCalendar(ctx context.Context, c *calendarCreate) (uuid.U
 			return err
 		}
 		m := s.calendarMeeting(r, c)
-		if err := s.provision(ctx, r, &m); err != nil {
+		if err := s.provision(ctx, r, &m, m.ID.String()); err != nil {
 			return err
 		}
 		provisioned = &m

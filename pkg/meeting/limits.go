@@ -14,29 +14,32 @@ var (
 	ErrTooManyMeetings = errors.New("This room has too many active meetings")
 )
 
-// mayCreate applies the creation limits under the room lock, before a provider room is made:
-// at most MaxExtraMeetings active extra meetings per room, and CreateLimiter's rate per room.
-func (s *Service) mayCreate(ctx context.Context, tx Store, r room.Room, extra bool, now time.Time) error {
-	if extra {
-		active, err := tx.MeetingsActiveForRoom(ctx, r.ID, now)
-		if err != nil {
-			return err
-		}
-		n := 0
-		for _, m := range active {
-			if m.Kind == KindExtra {
-				n++
-			}
-		}
-		if n >= s.cfg.MaxExtraMeetings {
-			return ErrTooManyMeetings
-		}
-	}
+// allowCreate applies CreateLimiter's rate per room, before a provider room is made.
+func (s *Service) allowCreate(r room.Room) error {
 	if s.cfg.CreateLimiter == nil {
 		return nil
 	}
 	if ok, _ := s.cfg.CreateLimiter.Allow(r.ID.String()); !ok {
 		return ErrTooManyCreates
+	}
+	return nil
+}
+
+// extraCapped refuses an extra meeting once the room has MaxExtraMeetings active ones. It is
+// asked before the provider call (to spare it) and again under the room lock (to be exact).
+func (s *Service) extraCapped(ctx context.Context, st Store, r room.Room, now time.Time) error {
+	active, err := st.MeetingsActiveForRoom(ctx, r.ID, now)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, m := range active {
+		if m.Kind == KindExtra {
+			n++
+		}
+	}
+	if n >= s.cfg.MaxExtraMeetings {
+		return ErrTooManyMeetings
 	}
 	return nil
 }

@@ -45,6 +45,9 @@ type Meeting struct {
 	EndedAt                    *time.Time `db:"ended_at" json:"ended_at"`
 	EndedReason                *string    `db:"ended_reason" json:"ended_reason"`
 	CreatedAt                  time.Time  `db:"created_at" json:"created_at"`
+	// AdhocSeq is the ordinal of an ad-hoc meeting among its room's (nil for other kinds and
+	// for meetings made before it existed); the meeting id is derived from it.
+	AdhocSeq *int64 `db:"adhoc_seq" json:"-"`
 }
 
 // Joinable reports whether a client may be sent to the meeting at now.

@@ -26,6 +26,9 @@ type Store interface {
 	RoomLockByName(ctx context.Context, name string) (room.Room, error)
 	RoomByName(ctx context.Context, name string) (room.Room, error)
 	MeetingActiveAdhoc(ctx context.Context, roomID uuid.UUID) (*Meeting, error)
+	// MeetingAdhocNextSeq returns the ordinal (Meeting.AdhocSeq) the room's next ad-hoc meeting
+	// takes, and whether the room has a joinable ad-hoc meeting at now, from one snapshot.
+	MeetingAdhocNextSeq(ctx context.Context, roomID uuid.UUID, now time.Time) (next int64, joinable bool, err error)
 	MeetingInsert(ctx context.Context, m Meeting) error
 	MeetingByID(ctx context.Context, id uuid.UUID) (Meeting, error)
 	MeetingsActiveForRoom(ctx context.Context, roomID uuid.UUID, now time.Time) ([]Meeting, error)
@@ -76,6 +79,10 @@ type Config struct {
 	}
 	// MaxExtraMeetings caps a room's active extra meetings (default 5).
 	MaxExtraMeetings int
+	// RoomMargin is the age past which the orphan sweep may delete a provider room no meeting
+	// names (PROVIDER_ROOM_SWEEP_MARGIN); creators stop handing out a provider room at half
+	// of it. The same value must reach the API and the worker.
+	RoomMargin time.Duration
 	// Safeguards off turns intents and the room lock off: only for the simulation's proof
 	// that the safeguards matter. Never off in production.
 	SafeguardsOff bool
@@ -83,8 +90,14 @@ type Config struct {
 	Observer Observer
 }
 
+// DefaultRoomMargin is RoomMargin's default.
+const DefaultRoomMargin = 20 * time.Minute
+
 // Service is the meeting lifecycle.
-type Service struct{ cfg Config }
+type Service struct {
+	cfg     Config
+	flights *flights
+}
 
 // NewService returns the lifecycle service with defaults filled in.
 func NewService(cfg Config) *Service {
@@ -104,7 +117,8 @@ func NewService(cfg Config) *Service {
 	if cfg.MaxExtraMeetings <= 0 {
 		cfg.MaxExtraMeetings = 5
 	}
-	return &Service{cfg: cfg}
+	def(&cfg.RoomMargin, DefaultRoomMargin)
+	return &Service{cfg: cfg, flights: &flights{}}
 }
 
 func def(d *time.Duration, v time.Duration) {
@@ -122,33 +136,41 @@ type Handout struct {
 
 // GetOrCreate hands out the room's active ad-hoc meeting, creating it (and its provider room)
 // if there is none; allowDuplicated always creates an extra meeting. The caller's join intent
-// is registered in the same transaction.
+// is registered in the transaction that hands the meeting out.
 func (s *Service) GetOrCreate(ctx context.Context, roomName, userID, connID string, allowDuplicated bool) (Handout, error) {
 	now := s.cfg.Now().UTC()
 	in, err := s.intent(userID, connID, now)
 	if err != nil {
 		return Handout{}, err
 	}
-	if !allowDuplicated {
-		r, m, err := s.joinExisting(ctx, roomName, in, now)
+	if allowDuplicated {
+		h, err := s.createExtra(ctx, roomName, in, now)
+		if err != nil {
+			return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, err)
+		}
+		return visible(h, userID), nil
+	}
+	path := "existing" // "created" once this request went through the creation path
+	for range maxCreateAttempts {
+		r, m, err := s.joinExisting(ctx, roomName, in, path, now)
 		if err != nil {
 			return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, err)
 		}
 		if m != nil {
-			s.cfg.Observer.Handout(false)
+			s.cfg.Observer.Handout(path == "created")
 			return visible(Handout{Room: r, Meeting: *m, ConnectionID: in.ConnectionID}, userID), nil
 		}
+		if err := s.ensureAdhoc(ctx, r, actor(in.UserID)); err != nil {
+			return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, err)
+		}
+		path = "created"
 	}
-	h, err := s.create(ctx, roomName, in, allowDuplicated, now)
-	if err != nil {
-		return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, err)
-	}
-	return visible(h, userID), nil
+	return Handout{}, fmt.Errorf("meeting.GetOrCreate %q: %w", roomName, ErrCreateInProgress)
 }
 
-// joinExisting is the fast path of GetOrCreate: the room's joinable meeting with the intent
-// registered, and the handout on its timeline, in one transaction.
-func (s *Service) joinExisting(ctx context.Context, roomName string, in Intent, now time.Time) (room.Room, *Meeting, error) {
+// joinExisting is the handout of GetOrCreate: the room's joinable meeting with the intent
+// registered, and the handout (by path) on its timeline, in one transaction.
+func (s *Service) joinExisting(ctx context.Context, roomName string, in Intent, path string, now time.Time) (room.Room, *Meeting, error) {
 	var r room.Room
 	var m *Meeting
 	err := s.cfg.Store.InTx(ctx, func(tx Store) error {
@@ -156,18 +178,18 @@ func (s *Service) joinExisting(ctx context.Context, roomName string, in Intent, 
 		if r, m, err = tx.MeetingForJoin(ctx, roomName, in, now); err != nil || m == nil {
 			return err
 		}
-		return tx.TimelineAppend(ctx, handoutEvent(m.ID, in, "existing", now))
+		return tx.TimelineAppend(ctx, handoutEvent(m.ID, in, path, now))
 	})
 	return r, m, err
 }
 
-// endExpired closes the room's meeting found past its end date by a joiner.
-func (s *Service) endExpired(ctx context.Context, tx Store, m Meeting, in Intent, now time.Time) error {
+// endExpired closes the room's meeting found past its end date by a joiner (who).
+func (s *Service) endExpired(ctx context.Context, tx Store, m Meeting, who string, now time.Time) error {
 	ended, err := tx.MeetingEnd(ctx, m.ID, EndReplaced, now)
 	if err != nil || !ended {
 		return err
 	}
-	return tx.TimelineAppend(ctx, NewEvent(m.ID, now, EventEnded, actor(in.UserID),
+	return tx.TimelineAppend(ctx, NewEvent(m.ID, now, EventEnded, who,
 		map[string]any{"reason": EndReplaced, "end_date": m.EndDate}))
 }
 
@@ -187,103 +209,31 @@ func handoutEvent(id uuid.UUID, in Intent, path string, now time.Time) Event {
 	return NewEvent(id, now, EventHandout, actor(in.UserID), map[string]any{"connection_id": in.ConnectionID, "path": path})
 }
 
-// create runs the slow path under the room row lock: re-check, then create.
-func (s *Service) create(ctx context.Context, roomName string, in Intent, extra bool, now time.Time) (Handout, error) {
-	var h Handout
-	var expired *Meeting
-	var newID uuid.UUID
-	err := s.cfg.Store.InTx(ctx, func(tx Store) error {
-		r, err := s.lockRoom(ctx, tx, roomName, extra)
-		if err != nil {
-			return err
-		}
-		if !extra {
-			cur, err := tx.MeetingActiveAdhoc(ctx, r.ID)
-			if err != nil {
-				return err
-			}
-			if cur != nil && cur.Joinable(now) {
-				in.MeetingID = cur.ID
-				h = Handout{Room: r, Meeting: *cur, ConnectionID: in.ConnectionID}
-				if err := tx.IntentUpsert(ctx, in); err != nil {
-					return err
-				}
-				return tx.TimelineAppend(ctx, handoutEvent(cur.ID, in, "existing", now))
-			}
-			if cur != nil { // past its end date: close it so the room can have a new one
-				if err := s.endExpired(ctx, tx, *cur, in, now); err != nil {
-					return err
-				}
-				expired = cur
-			}
-		}
-		if err := s.mayCreate(ctx, tx, r, extra, now); err != nil {
-			return err
-		}
-		m, err := s.newMeeting(ctx, r, extra, now)
-		if err != nil {
-			return err
-		}
-		if err := tx.MeetingInsert(ctx, m); err != nil {
-			return err
-		}
-		newID = m.ID
-		in.MeetingID = m.ID
-		h = Handout{Room: r, Meeting: m, ConnectionID: in.ConnectionID}
-		if err := tx.IntentUpsert(ctx, in); err != nil {
-			return err
-		}
-		path := "get-or-create"
-		if extra {
-			path = "allow-duplicated"
-		}
-		return tx.TimelineAppend(ctx, append(createdEvents(m, actor(in.UserID), path, now),
-			handoutEvent(m.ID, in, "created", now))...)
-	})
-	if err != nil {
-		return Handout{}, err
-	}
-	if expired != nil {
-		s.cfg.Observer.MeetingEnded(string(EndReplaced))
-		s.deleteRoomLater(ctx, *expired)
-	}
-	created := h.Meeting.ID == newID
-	if created {
-		s.cfg.Observer.MeetingCreated(h.Meeting.Kind, h.Meeting.Platform)
-	}
-	s.cfg.Observer.Handout(created)
-	return h, nil
-}
-
-func (s *Service) lockRoom(ctx context.Context, tx Store, name string, extra bool) (room.Room, error) {
+// lockRoom takes the room row lock (none with the safeguards off).
+func (s *Service) lockRoom(ctx context.Context, tx Store, name string) (room.Room, error) {
 	if s.cfg.SafeguardsOff {
 		return tx.RoomByName(ctx, name)
 	}
 	return tx.RoomLockByName(ctx, name)
 }
 
-// newMeeting creates the provider room for a new meeting of r.
-func (s *Service) newMeeting(ctx context.Context, r room.Room, extra bool, now time.Time) (Meeting, error) {
-	kind := KindAdhoc
-	if extra {
-		kind = KindExtra
-	}
-	m := Meeting{
+// newMeeting is a new meeting of r with the room's settings of now (no provider room yet).
+func (s *Service) newMeeting(r room.Room, kind string, now time.Time) Meeting {
+	return Meeting{
 		ID: uuid.New(), RoomID: r.ID, Kind: kind, Platform: r.Platform, StartDate: now,
 		EndDate: now.Add(s.cfg.MeetingDuration), IsLocked: r.IsLocked, RoomMode: r.RoomMode,
 		RecordingType: r.RecordingType, RecordingTrigger: r.RecordingTrigger, IsActive: true, CreatedAt: now,
 	}
-	return m, s.provision(ctx, r, &m)
 }
 
-// provision creates (or adopts) the provider room of m.
-func (s *Service) provision(ctx context.Context, r room.Room, m *Meeting) error {
+// provision creates (or adopts) the provider room of m; key names it deterministically.
+func (s *Service) provision(ctx context.Context, r room.Room, m *Meeting, key string) error {
 	c, err := s.cfg.Platforms.Get(m.Platform)
 	if err != nil {
 		return err
 	}
 	pm, err := c.CreateMeeting(ctx, platform.CreateRequest{
-		MeetingID: m.ID.String(),
+		MeetingID: key,
 		Room: platform.RoomSettings{Name: r.Name, IsLocked: r.IsLocked, RoomMode: r.RoomMode,
 			RecordingType: r.RecordingType, RecordingTrigger: r.RecordingTrigger},
 		EndDate: m.EndDate,

@@ -89,3 +89,16 @@ type TokenRequest struct {
 type TokenIssuer interface {
 	MeetingToken(ctx context.Context, req TokenRequest) (string, error)
 }
+
+// ProviderRoom is one provider room as the provider lists it.
+type ProviderRoom struct {
+	Name      string // as CreateMeeting returned it in Meeting.RoomName
+	Ref       string // what DeleteRoom takes to delete it
+	CreatedAt time.Time
+}
+
+// RoomLister lists the provider rooms named the way CreateMeeting names them, newest first,
+// reading at most maxPages pages (the provider's page size), for the orphan sweep.
+type RoomLister interface {
+	ListRooms(ctx context.Context, maxPages int) ([]ProviderRoom, error)
+}

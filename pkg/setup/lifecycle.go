@@ -30,7 +30,8 @@ func MeetingService(cfg *config.Config, d LifecycleDeps, override ...func(*meeti
 	c := meeting.Config{Store: store.NewMeetingStore(d.DB), Sessions: store.NewSessionStore(d.DB),
 		Platforms: d.Platforms, Jobs: d.Jobs, Log: d.Log, Observer: d.Metrics,
 		MeetingDuration: cfg.Lifecycle.MeetingDuration, IntentTTL: cfg.Lifecycle.IntentTTL,
-		PresenceLag: cfg.Lifecycle.PresenceLag, MaxExtraMeetings: cfg.HTTP.MaxExtraMeetings}
+		PresenceLag: cfg.Lifecycle.PresenceLag, MaxExtraMeetings: cfg.HTTP.MaxExtraMeetings,
+		RoomMargin: cfg.Lifecycle.RoomSweepMargin}
 	for _, o := range override {
 		o(&c)
 	}
@@ -69,4 +70,10 @@ func PresenceIntervals(cfg *config.Config, iv *tasks.Intervals) {
 	if cfg.Daily.APIKey != "" {
 		iv.PresenceReconcile = cfg.Lifecycle.PresenceReconcileInterval
 	}
+}
+
+// OrphanSweeper is the orphan provider room sweep, with the margin the API uses.
+func OrphanSweeper(cfg *config.Config, d LifecycleDeps, platforms meeting.PlatformSet) meeting.OrphanSweeper {
+	return meeting.OrphanSweeper{Store: store.NewMeetingStore(d.DB), Platforms: platforms, Log: d.Log,
+		Now: time.Now, Margin: cfg.Lifecycle.RoomSweepMargin}
 }

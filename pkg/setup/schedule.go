@@ -13,5 +13,6 @@ func Schedule(cfg *config.Config) []tasks.Periodic {
 	RecordingIntervals(cfg, &iv)
 	WebhookIntervals(cfg, &iv)
 	PresenceIntervals(cfg, &iv)
+	iv.RoomOrphanSweep = cfg.Lifecycle.RoomSweepInterval
 	return tasks.Schedule(iv)
 }

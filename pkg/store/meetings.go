@@ -27,7 +27,14 @@ func (s MeetingStore) InTx(ctx context.Context, fn func(meeting.Store) error) er
 const meetingCols = `id, room_id, kind, platform, provider_meeting_id, room_name, room_url, host_room_url,
 	start_date, end_date, is_locked, room_mode, recording_type, recording_trigger, num_clients, is_active,
 	calendar_event_id, calendar_metadata, daily_composed_video_s3_key, daily_composed_video_duration,
-	last_participant_left_at, ever_joined, ended_at, ended_reason, created_at`
+	last_participant_left_at, ever_joined, ended_at, ended_reason, created_at, adhoc_seq`
+
+// meetingInsert inserts a meeting.Meeting (named parameters of meetingCols).
+const meetingInsert = `INSERT INTO meeting (` + meetingCols + `) VALUES (:id, :room_id,
+	:kind, :platform, :provider_meeting_id, :room_name, :room_url, :host_room_url, :start_date, :end_date,
+	:is_locked, :room_mode, :recording_type, :recording_trigger, :num_clients, :is_active,
+	:calendar_event_id, :calendar_metadata, :daily_composed_video_s3_key, :daily_composed_video_duration,
+	:last_participant_left_at, :ever_joined, :ended_at, :ended_reason, :created_at, :adhoc_seq)`
 
 // upsertIntent is the intent write shared by every path that hands out a meeting: a repeated
 // handout of the same connection refreshes its expiry and never shortens it. It inserts for
@@ -40,15 +47,20 @@ const upsertIntent = `INSERT INTO join_intent (meeting_id, connection_id, user_i
 		user_id = COALESCE(EXCLUDED.user_id, join_intent.user_id)
 	RETURNING meeting_id`
 
-// MeetingForJoin is the one-statement fast path of get-or-create (see meeting.Store).
-func (s MeetingStore) MeetingForJoin(ctx context.Context, roomName string, in meeting.Intent, now time.Time) (room.Room, *meeting.Meeting, error) {
-	q := `WITH r AS (SELECT ` + roomCols + ` FROM room WHERE name = $1),
+// JoinSQL is the statement of MeetingForJoin ($1 room name, then intentArgs), for the
+// benchmark that runs it through pgbench.
+func JoinSQL() string {
+	return `WITH r AS (SELECT ` + roomCols + ` FROM room WHERE name = $1),
 	m AS (SELECT meeting.* FROM meeting, r WHERE meeting.room_id = r.id AND meeting.is_active
 		AND meeting.kind = 'adhoc' AND meeting.end_date > $4 FOR SHARE OF meeting),
 	i AS (` + fmt.Sprintf(upsertIntent, "") + `)
 	SELECT row_to_json(r) AS room, (SELECT row_to_json(m) FROM m) AS meeting, (SELECT count(*) FROM i) AS registered FROM r`
+}
+
+// MeetingForJoin is the one-statement fast path of get-or-create (see meeting.Store).
+func (s MeetingStore) MeetingForJoin(ctx context.Context, roomName string, in meeting.Intent, now time.Time) (room.Room, *meeting.Meeting, error) {
 	var row joinRow
-	err := sqlx.GetContext(ctx, s.q, &row, q, intentArgs(roomName, in, now)...)
+	err := sqlx.GetContext(ctx, s.q, &row, JoinSQL(), intentArgs(roomName, in, now)...)
 	if err != nil {
 		if isNoRows(err) {
 			return room.Room{}, nil, room.ErrNotFound
@@ -132,21 +144,38 @@ func (s MeetingStore) MeetingActiveAdhoc(ctx context.Context, roomID uuid.UUID) 
 	return &m, nil
 }
 
-// MeetingInsert inserts a meeting. A second active ad-hoc meeting of a room is refused by the
-// unique index and reported as meeting.ErrAdhocAlreadyExist.
+// MeetingInsert inserts a meeting. A second active ad-hoc meeting of a room, or a second
+// meeting of one ad-hoc ordinal, is refused by the unique indexes and reported as
+// meeting.ErrAdhocAlreadyExist.
 func (s MeetingStore) MeetingInsert(ctx context.Context, m meeting.Meeting) error {
-	_, err := sqlx.NamedExecContext(ctx, s.q, `INSERT INTO meeting (`+meetingCols+`) VALUES (:id, :room_id,
-		:kind, :platform, :provider_meeting_id, :room_name, :room_url, :host_room_url, :start_date, :end_date,
-		:is_locked, :room_mode, :recording_type, :recording_trigger, :num_clients, :is_active,
-		:calendar_event_id, :calendar_metadata, :daily_composed_video_s3_key, :daily_composed_video_duration,
-		:last_participant_left_at, :ever_joined, :ended_at, :ended_reason, :created_at)`, m)
-	if pgCode(err) == pgUniqueViolation && constraint(err) == "uq_meeting_one_active_adhoc" {
-		return meeting.ErrAdhocAlreadyExist
+	_, err := sqlx.NamedExecContext(ctx, s.q, meetingInsert, m)
+	if pgCode(err) == pgUniqueViolation {
+		switch constraint(err) {
+		case "uq_meeting_one_active_adhoc", "uq_meeting_adhoc_seq", "meeting_pkey":
+			return meeting.ErrAdhocAlreadyExist
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("insert meeting: %w", err)
 	}
 	return nil
+}
+
+// MeetingAdhocNextSeq returns the ordinal the room's next ad-hoc meeting takes, and whether
+// the room has a joinable ad-hoc meeting at now, from one snapshot.
+func (s MeetingStore) MeetingAdhocNextSeq(ctx context.Context, roomID uuid.UUID, now time.Time) (int64, bool, error) {
+	var row struct {
+		Next     int64 `db:"next"`
+		Joinable bool  `db:"joinable"`
+	}
+	err := sqlx.GetContext(ctx, s.q, &row, `SELECT
+		(SELECT COALESCE(max(adhoc_seq), 0) + 1 FROM meeting WHERE room_id = $1 AND adhoc_seq IS NOT NULL) AS next,
+		EXISTS (SELECT 1 FROM meeting WHERE room_id = $1 AND is_active AND kind = 'adhoc' AND end_date > $2) AS joinable`,
+		roomID, now)
+	if err != nil {
+		return 0, false, fmt.Errorf("next ad-hoc seq: %w", err)
+	}
+	return row.Next, row.Joinable, nil
 }
 
 // MeetingByID returns a meeting or meeting.ErrNotFound.

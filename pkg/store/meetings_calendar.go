@@ -45,11 +45,7 @@ func (s MeetingStore) MeetingCalendarBySlot(ctx context.Context, roomID uuid.UUI
 // already holds a meeting of the slot (the insert then waits for a concurrent inserter to
 // finish, so a false is final).
 func (s MeetingStore) MeetingCalendarInsert(ctx context.Context, m meeting.Meeting) (bool, error) {
-	res, err := sqlx.NamedExecContext(ctx, s.q, `INSERT INTO meeting (`+meetingCols+`) VALUES (:id, :room_id,
-		:kind, :platform, :provider_meeting_id, :room_name, :room_url, :host_room_url, :start_date, :end_date,
-		:is_locked, :room_mode, :recording_type, :recording_trigger, :num_clients, :is_active,
-		:calendar_event_id, :calendar_metadata, :daily_composed_video_s3_key, :daily_composed_video_duration,
-		:last_participant_left_at, :ever_joined, :ended_at, :ended_reason, :created_at)
+	res, err := sqlx.NamedExecContext(ctx, s.q, meetingInsert+`
 		ON CONFLICT (room_id, start_date, end_date) WHERE kind = 'calendar' DO NOTHING`, m)
 	if err != nil {
 		return false, fmt.Errorf("insert calendar meeting: %w", err)

@@ -26,6 +26,8 @@ type Deps struct {
 	Reconciler PresenceReconciler
 	// RoomHooks, when set, registers the rooms' outgoing webhook task.
 	RoomHooks RoomWebhookDeliverer
+	// Orphans, when set, registers the orphan provider room sweep.
+	Orphans OrphanSweeper
 }
 
 // NewMux registers one handler per task type.
@@ -43,5 +45,6 @@ func NewMux(d Deps) *asynq.ServeMux {
 	if d.RoomHooks != nil {
 		mux.Handle(TypeRoomWebhook, RoomWebhookHandler{Hooks: d.RoomHooks})
 	}
+	registerOrphans(mux, d)
 	return mux
 }

@@ -91,11 +91,14 @@ type Intervals struct {
 	WebhookHealth time.Duration
 	// PresenceReconcile (PRESENCE_RECONCILE_INTERVAL, zero without Daily) paces presence:reconcile.
 	PresenceReconcile time.Duration
+	// RoomOrphanSweep (PROVIDER_ROOM_SWEEP_INTERVAL) paces the orphan provider room sweep.
+	RoomOrphanSweep time.Duration
 }
 
 // Schedule is the periodic table.
 func Schedule(iv Intervals) []Periodic {
-	return append([]Periodic{
+	out := append([]Periodic{
 		{Type: TypeMeetingsProcess, Every: iv.ProcessMeetings, Queue: QueueCritical, Timeout: 2 * time.Minute, MaxRetry: 0},
 	}, append(append(append(calendarPeriodic(iv), recordingPeriodic(iv)...), webhookPeriodic(iv)...), presencePeriodic(iv)...)...)
+	return append(out, roomPeriodic(iv)...)
 }

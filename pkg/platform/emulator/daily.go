@@ -13,6 +13,7 @@ import (
 // Daily endpoints (ServeMux patterns) for FailNext, SetRateLimit and CallCount.
 const (
 	DailyCreateRoom       = "POST /rooms"
+	DailyListRooms        = "GET /rooms"
 	DailyGetRoom          = "GET /rooms/{name}"
 	DailyDeleteRoom       = "DELETE /rooms/{name}"
 	DailyRoomPresence     = "GET /rooms/{name}/presence"

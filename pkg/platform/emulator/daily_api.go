@@ -22,6 +22,7 @@ var dailyDefaults = map[string]any{"enable_chat": false, "enable_screenshare": t
 func (d *Daily) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(DailyCreateRoom, d.createRoom)
+	mux.HandleFunc(DailyListRooms, d.listRooms)
 	mux.HandleFunc(DailyGetRoom, d.getRoom)
 	mux.HandleFunc(DailyDeleteRoom, d.deleteRoom)
 	mux.HandleFunc(DailyRoomPresence, d.roomPresence)

@@ -141,6 +141,22 @@ func exerciseDelete(t *testing.T, newHarness func(t *testing.T) Harness) {
 		require.NoError(t, h.Client.DeleteRoom(context.Background(), m.RoomName))
 		require.NoError(t, h.Client.DeleteRoom(context.Background(), "never-existed"))
 	})
+	t.Run("ListedRoomsDeleteByRef", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t)
+		lister, ok := h.Client.(platform.RoomLister)
+		if !ok {
+			return // the orphan sweep skips providers that cannot list
+		}
+		m := create(t, h, request("standup"))
+		rooms, err := lister.ListRooms(context.Background(), 2)
+		require.NoError(t, err)
+		require.Len(t, rooms, 1)
+		require.Equal(t, m.RoomName, rooms[0].Name)
+		require.WithinDuration(t, time.Now(), rooms[0].CreatedAt, time.Minute)
+		require.NoError(t, h.Client.DeleteRoom(context.Background(), rooms[0].Ref))
+		require.False(t, h.Emulator.RoomExists(m.RoomName))
+	})
 }
 
 func open(sessions []platform.Session) []platform.Session {

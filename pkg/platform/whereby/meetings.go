@@ -153,7 +153,7 @@ func toPlatform(m Meeting) platform.Meeting {
 func (c *Client) earliestWithPrefix(ctx context.Context, prefix string) (Meeting, bool, error) {
 	var best Meeting
 	found := false
-	err := c.eachMeeting(ctx, func(m Meeting) bool {
+	err := c.eachMeeting(ctx, maxListPages, func(m Meeting) bool {
 		if strings.HasPrefix(m.RoomName, "/"+prefix) && (!found || m.StartDate.Before(best.StartDate)) {
 			best, found = m, true
 		}
@@ -167,10 +167,10 @@ type meetingList struct {
 	Cursor  *string   `json:"cursor"`
 }
 
-// eachMeeting pages through GET /meetings until fn returns false or the pages end.
-func (c *Client) eachMeeting(ctx context.Context, fn func(Meeting) bool) error {
+// eachMeeting pages through GET /meetings until fn returns false, the pages end or pages were read.
+func (c *Client) eachMeeting(ctx context.Context, pages int, fn func(Meeting) bool) error {
 	q := url.Values{"limit": {"100"}, "fields": {"hostRoomUrl"}}
-	for range maxListPages {
+	for range pages {
 		var page meetingList
 		err := c.http.Do(ctx, httpcall.Request{Op: "ListMeetings", Method: http.MethodGet,
 			Path: "/meetings", Query: q, Cost: costRead}, &page)
@@ -198,7 +198,7 @@ func (c *Client) DeleteRoom(ctx context.Context, roomName string) error {
 	id := roomName
 	if strings.HasPrefix(roomName, "/") {
 		id = ""
-		err := c.eachMeeting(ctx, func(m Meeting) bool {
+		err := c.eachMeeting(ctx, maxListPages, func(m Meeting) bool {
 			if m.RoomName == roomName {
 				id = m.MeetingID
 			}
