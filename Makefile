@@ -5,7 +5,7 @@ export PG_PORT ?= 55432
 export REDIS_PORT ?= 56379
 GO ?= go
 
-.PHONY: dev test race-test fault-test bench services stop build vet ctl
+.PHONY: dev test race-test fault-test bench services stop build vet lint ctl
 
 build:
 	$(GO) build -o bin/ ./cmd/...
@@ -30,9 +30,13 @@ vet:
 	@test -z "$$(gofmt -l cmd pkg db)" || { gofmt -l cmd pkg db; echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 
+# golangci-lint, pinned and installed into .data/tools on first use (rules: .golangci.yml).
+lint:
+	scripts/lint.sh
+
 # Every test, unit and integration, with the race detector, against real Postgres and Redis.
 # Then the statement coverage: total, and per package of the provider abstraction.
-test: services vet
+test: services vet lint
 	@mkdir -p .data
 	TEST_DATABASE_URL=$$(scripts/pg.sh url) TEST_REDIS_URL=$$(scripts/redis.sh url) \
 		$(GO) test -race -count=1 -timeout 25m -coverprofile=.data/cover.out ./...

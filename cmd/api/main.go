@@ -54,7 +54,7 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	inbox, closeInbox := setup.WebhookReceiver(db, platforms, queue, log)
 	defer closeInbox()
 	e := httpapi.New(httpapi.Deps{Rooms: rooms, Meetings: meetings, Calendar: cal, Webhooks: m.Receiver(inbox), Auth: auth,
-		Log: log, Metrics: m, Identities: identities(cfg, db),
+		Log: log, Metrics: m, Identities: identities(cfg, db), Upstream: upstream(cfg),
 		CORS: httpapi.CORS{Origins: cfg.Web.CORSOrigins, AllowCredentials: cfg.Web.CORSAllowCredentials},
 		Ready: map[string]func(context.Context) error{
 			"database": db.PingContext,

@@ -16,7 +16,7 @@ var ErrRoomNotFound = errors.New("calendar: room not found")
 
 // ErrNotConfigured is returned by a forced (manual) sync of a room whose ICS feed is disabled
 // or has no URL. The original answers 400 "ICS not configured for this room".
-var ErrNotConfigured = errors.New("calendar: ICS not configured for this room")
+var ErrNotConfigured = errors.New("calendar: no ics feed configured for the room")
 
 // Attendee is one participant of an event, as the original stores it.
 type Attendee struct {

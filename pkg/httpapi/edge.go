@@ -103,10 +103,10 @@ func walkStrings(v reflect.Value, loc []any, bad func([]any)) {
 				continue
 			}
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			switch {
-			case name == "-":
+			switch name {
+			case "-":
 				continue
-			case name == "": // an untagged field (Opt's value) belongs to its parent's name
+			case "": // an untagged field (Opt's value) belongs to its parent's name
 				walkStrings(v.Field(i), loc, bad)
 			default:
 				walkStrings(v.Field(i), append(loc, name), bad)

@@ -50,31 +50,43 @@ var (
 )
 
 // sentinel maps the domain errors to statuses and client texts: the one error table of the
-// service. A sentinel whose own text is internal names its client text (text); the others'
-// text is the client's.
+// service. A sentinel's own text is its identity, for logs; text is what a client reads.
 var sentinel = []struct { //nolint:gochecknoglobals // constant table
 	err    error
 	status int
 	text   string
 }{
-	{room.ErrNotFound, http.StatusNotFound, ""},
-	{meeting.ErrNotFound, http.StatusNotFound, ""},
-	{room.ErrNameTaken, http.StatusBadRequest, ""},
-	{room.ErrAccessDenied, http.StatusForbidden, ""},
-	{room.ErrNotOwner, http.StatusForbidden, ""},
-	{meeting.ErrNotRoomOwner, http.StatusForbidden, ""},
-	{roomhook.ErrNotOwner, http.StatusForbidden, ""},
-	{meeting.ErrBadConnectionID, http.StatusUnprocessableEntity, ""},
-	{meeting.ErrProviderFailed, http.StatusServiceUnavailable, ""},
-	{meeting.ErrCreateInProgress, http.StatusServiceUnavailable, ""},
-	{meeting.ErrTooManyCreates, http.StatusTooManyRequests, ""},
-	{meeting.ErrTooManyMeetings, http.StatusTooManyRequests, ""},
-	{webhook.ErrBadSignature, http.StatusUnauthorized, ""},
-	{webhook.ErrMalformed, http.StatusBadRequest, ""},
+	{room.ErrNotFound, http.StatusNotFound, "Room not found"},
+	{meeting.ErrNotFound, http.StatusNotFound, "Meeting not found"},
+	{room.ErrNameTaken, http.StatusBadRequest, "Room name is not unique"},
+	{room.ErrAccessDenied, http.StatusForbidden, "Room access denied"},
+	{room.ErrNotOwner, http.StatusForbidden, "Not authorized"},
+	{meeting.ErrNotRoomOwner, http.StatusForbidden, "Only the room owner can deactivate meetings"},
+	{roomhook.ErrNotOwner, http.StatusForbidden, "Not authorized to test this room's webhook"},
+	{meeting.ErrBadConnectionID, http.StatusUnprocessableEntity, "connection_id must be 1 to 128 characters"},
+	{meeting.ErrProviderFailed, http.StatusServiceUnavailable, "Video provider unavailable, please try again"},
+	{meeting.ErrCreateInProgress, http.StatusServiceUnavailable, "Meeting creation in progress, please try again"},
+	{meeting.ErrTooManyCreates, http.StatusTooManyRequests, "Too many meetings created in this room, please retry later"},
+	{meeting.ErrTooManyMeetings, http.StatusTooManyRequests, "This room has too many active meetings"},
+	{meeting.ErrNotActive, http.StatusBadRequest, "Meeting is not active"},
+	{meeting.ErrEnded, http.StatusBadRequest, "Meeting has ended"},
+	{meeting.ErrRecordingFailed, http.StatusBadGateway, "Failed to start recording"},
+	{webhook.ErrBadSignature, http.StatusUnauthorized, "Invalid webhook signature"},
+	{webhook.ErrMalformed, http.StatusBadRequest, "Invalid JSON"},
 	// Only reachable if the room lock is bypassed: a concurrent creator won; retrying joins it.
 	{meeting.ErrAdhocAlreadyExist, http.StatusConflict, "An active meeting already exists for this room, please try again"},
 	{calendar.ErrNotConfigured, http.StatusBadRequest, "ICS not configured for this room"},
-	{calendar.ErrRoomNotFound, http.StatusNotFound, room.ErrNotFound.Error()}, // deleted since it was looked up
+	{calendar.ErrRoomNotFound, http.StatusNotFound, "Room not found"}, // deleted since it was looked up
+}
+
+// clientText is the words a client reads for a sentinel of the table ("" for another error).
+func clientText(err error) string {
+	for _, s := range sentinel {
+		if errors.Is(err, s.err) {
+			return s.text
+		}
+	}
+	return ""
 }
 
 // errorHandler writes every error as {"detail": ...}; a 5xx is logged with the request id and
@@ -110,7 +122,7 @@ func classify(err error) (int, any) {
 	case errors.As(err, &verr):
 		return http.StatusUnprocessableEntity, detail{roomFields(verr)}
 	case errors.As(err, &gone):
-		return http.StatusBadRequest, goneBody{Detail: gone.Reason.Error(), ActiveMeetingID: gone.ActiveID, RoomName: gone.RoomName}
+		return http.StatusBadRequest, goneBody{Detail: clientText(gone.Reason), ActiveMeetingID: gone.ActiveID, RoomName: gone.RoomName}
 	case errors.As(err, &st):
 		return st.status, detail{st.msg}
 	case errors.As(err, &he):
@@ -118,10 +130,7 @@ func classify(err error) (int, any) {
 	}
 	for _, s := range sentinel {
 		if errors.Is(err, s.err) {
-			if s.text != "" {
-				return s.status, detail{s.text}
-			}
-			return s.status, detail{s.err.Error()}
+			return s.status, detail{s.text}
 		}
 	}
 	if unavailable(err) {

@@ -33,3 +33,16 @@ func TestErrorTable(t *testing.T) {
 		require.Equal(t, detail{tc.text}, body, tc.err.Error())
 	}
 }
+
+// TestSentinelIdentityIsNotClientText: every row of the table names the words a client
+// reads, and a sentinel's own text (its identity, for logs) is a lowercase "pkg: what"
+// message that never doubles as the client text.
+func TestSentinelIdentityIsNotClientText(t *testing.T) {
+	t.Parallel()
+	for _, s := range sentinel {
+		id := s.err.Error()
+		require.NotEmpty(t, s.text, id)
+		require.NotEqual(t, s.text, id, "client text is the sentinel's identity")
+		require.Regexp(t, `^[a-z]+: [a-z]`, id, "sentinel identity")
+	}
+}

@@ -61,7 +61,7 @@ func newLimiter(perMinute, burst int) limiter {
 	}
 }
 
-var errTooManyRequests = &statusError{http.StatusTooManyRequests, "Too many requests, please retry later"} //nolint:gochecknoglobals // constant
+var errTooManyRequests = &statusError{http.StatusTooManyRequests, "Too many requests, please retry later"}
 
 // allow refuses key with 429 and Retry-After once its bucket is empty.
 func (l limiter) allow(c echo.Context, key string) error {

@@ -35,7 +35,7 @@ func openAPI(routes []Route) []byte {
 	return b
 }
 
-var pathParam = regexp.MustCompile(`:([a-z_]+)`) //nolint:gochecknoglobals // compiled once
+var pathParam = regexp.MustCompile(`:([a-z_]+)`)
 
 func oaPath(p string) string { return pathParam.ReplaceAllString(p, "{$1}") }
 

@@ -60,7 +60,7 @@ func (s *server) startRecording(c echo.Context) error {
 	case errors.Is(err, meeting.ErrRecordingFailed):
 		// The web app retries while the text says "does not seem to be hosting a call", so
 		// the provider's own message is passed on.
-		return &statusError{http.StatusBadGateway, meeting.ErrRecordingFailed.Error() + ": " + providerMessage(err)}
+		return &statusError{http.StatusBadGateway, clientText(meeting.ErrRecordingFailed) + ": " + providerMessage(err)}
 	case err != nil:
 		return err
 	case res.AlreadyActive:

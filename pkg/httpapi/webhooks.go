@@ -23,7 +23,7 @@ type WebhookReceiver interface {
 }
 
 // errNoInbox answers webhooks when no inbox is wired: the delivery cannot be authenticated.
-var errNoInbox = &statusError{http.StatusUnauthorized, webhook.ErrBadSignature.Error()} //nolint:gochecknoglobals // constant
+var errNoInbox = &statusError{http.StatusUnauthorized, clientText(webhook.ErrBadSignature)}
 
 // dailyWebhook receives Daily's webhooks (POST /v1/daily/webhook).
 func (s *server) dailyWebhook(c echo.Context) error { return s.receiveWebhook(c, platform.Daily) }

@@ -11,7 +11,7 @@ import (
 )
 
 // ErrNotRoomOwner: only the room's owner may end its meetings.
-var ErrNotRoomOwner = errors.New("Only the room owner can deactivate meetings")
+var ErrNotRoomOwner = errors.New("meeting: not the room owner")
 
 // ReasonOwnerEnded is the ended_reason of a meeting its owner ended ("End meeting").
 const ReasonOwnerEnded EndReason = "ended by owner"

@@ -7,14 +7,15 @@ import (
 	"github.com/google/uuid"
 )
 
-// Errors of the meeting rules; httpapi maps them to statuses.
+// Errors of the meeting rules. Their text is for logs; httpapi's error table holds the status
+// and the words a client reads.
 var (
-	ErrNotFound          = errors.New("Meeting not found")
-	ErrNotActive         = errors.New("Meeting is not active")
-	ErrEnded             = errors.New("Meeting has ended")
-	ErrCreateInProgress  = errors.New("Meeting creation in progress, please try again")
-	ErrProviderFailed    = errors.New("Video provider unavailable, please try again")
-	ErrBadConnectionID   = errors.New("connection_id must be 1 to 128 characters")
+	ErrNotFound          = errors.New("meeting: not found")
+	ErrNotActive         = errors.New("meeting: not active")
+	ErrEnded             = errors.New("meeting: ended")
+	ErrCreateInProgress  = errors.New("meeting: creation in progress")
+	ErrProviderFailed    = errors.New("meeting: video provider failed")
+	ErrBadConnectionID   = errors.New("meeting: bad connection id")
 	ErrAdhocAlreadyExist = errors.New("meeting: an active ad-hoc meeting already exists for the room")
 )
 

@@ -10,8 +10,8 @@ import (
 
 // Errors of the creation limits; httpapi answers both 429.
 var (
-	ErrTooManyCreates  = errors.New("Too many meetings created in this room, please retry later")
-	ErrTooManyMeetings = errors.New("This room has too many active meetings")
+	ErrTooManyCreates  = errors.New("meeting: too many creates in the room")
+	ErrTooManyMeetings = errors.New("meeting: too many active meetings in the room")
 )
 
 // allowCreate applies CreateLimiter's rate per room, before a provider room is made.

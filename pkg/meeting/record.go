@@ -11,7 +11,7 @@ import (
 )
 
 // ErrRecordingFailed: the provider refused or failed to start a recording.
-var ErrRecordingFailed = errors.New("Failed to start recording")
+var ErrRecordingFailed = errors.New("meeting: recording start failed")
 
 // StartRecording starts a provider recording of a meeting, as every participant's web app
 // does for a cloud-recorded Daily meeting. A recording already running is not an error

@@ -94,7 +94,7 @@ func latest() (uint, error) {
 	for {
 		next, err := src.Next(v)
 		if err != nil {
-			return v, nil //nolint:nilerr // io.EOF-like end of chain
+			return v, nil // Next fails at the end of the chain (an io.EOF-like error)
 		}
 		v = next
 	}

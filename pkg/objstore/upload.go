@@ -161,7 +161,7 @@ func (m *multipartRun) feed(ctx context.Context, r io.Reader, buf []byte, parts 
 		}
 		next, err := m.buffer(ctx)
 		if err != nil {
-			return nil
+			return nil //nolint:nilerr // only a canceled ctx fails here; run reports why
 		}
 		n, err := io.ReadFull(r, next)
 		if err == io.EOF { //nolint:errorlint // io.ReadFull's own sentinel: the stream ended cleanly

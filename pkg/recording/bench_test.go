@@ -69,7 +69,7 @@ func BenchmarkStreamDownload(b *testing.B) {
 		b.Run(fmt.Sprintf("%dMB", mb), func(b *testing.B) {
 			file := filepath.Join(dir, "rec.bin")
 			writeFile(b, file, int64(mb)<<20)
-			defer os.Remove(file)
+			defer func() { _ = os.Remove(file) }()
 			src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, file) }))
 			defer src.Close()
 			for b.Loop() {
@@ -128,7 +128,7 @@ func writeFile(b *testing.B, path string, size int64) {
 
 func curlMBps(b *testing.B, url, out string) float64 {
 	b.Helper()
-	defer os.Remove(out)
+	defer func() { _ = os.Remove(out) }()
 	cmd := exec.Command("curl", "-s", "-o", out, "-w", "%{size_download} %{time_total}", url)
 	got, err := cmd.Output()
 	require.NoError(b, err, "curl")

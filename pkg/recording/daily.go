@@ -117,7 +117,7 @@ func (s *Service) dailyRawTracks(ctx context.Context, ev DailyReady) error {
 }
 
 // trackKeyRe reads "<recordingStartMs>-<participantSessionId(36)>-<mediaType>-<trackStartMs>".
-var trackKeyRe = regexp.MustCompile(`(\d+)-(.{36})-([a-z]+-[a-z]+)-(\d+)(\.\w+)?$`) //nolint:gochecknoglobals // compiled constant
+var trackKeyRe = regexp.MustCompile(`(\d+)-(.{36})-([a-z]+-[a-z]+)-(\d+)(\.\w+)?$`)
 
 // TrackKey is a parsed raw-tracks key.
 type TrackKey struct {

@@ -14,7 +14,7 @@ import (
 )
 
 // wherebyStamp is the recording start in a Whereby file name.
-var wherebyStamp = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z`) //nolint:gochecknoglobals // compiled constant
+var wherebyStamp = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z`)
 
 // ParseWherebyFilename reads "<room name without leading slash>-<YYYY-MM-DDTHH:MM:SSZ>.<ext>"
 // (the object key's last path element) into the Whereby room name ("/" + prefix) and the

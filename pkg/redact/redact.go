@@ -10,7 +10,7 @@ import (
 )
 
 // urlRe matches an http(s) URL up to its query or fragment, and the query/fragment itself.
-var urlRe = regexp.MustCompile(`(?i)(https?://)([^\s/?#"'<>@]*@)?([^\s?#"'<>]*)([?#][^\s"'<>]*)?`) //nolint:gochecknoglobals // compiled once
+var urlRe = regexp.MustCompile(`(?i)(https?://)([^\s/?#"'<>@]*@)?([^\s?#"'<>]*)([?#][^\s"'<>]*)?`)
 
 // Text returns s with every URL's query string, fragment and user info removed, NUL
 // characters dropped and invalid UTF-8 replaced.

@@ -6,12 +6,13 @@ import (
 	"strings"
 )
 
-// Errors of the room rules; httpapi maps them to statuses.
+// Errors of the room rules. Their text is for logs; httpapi's error table holds the status
+// and the words a client reads.
 var (
-	ErrNotFound     = errors.New("Room not found")
-	ErrNameTaken    = errors.New("Room name is not unique")
-	ErrAccessDenied = errors.New("Room access denied")
-	ErrNotOwner     = errors.New("Not authorized")
+	ErrNotFound     = errors.New("room: not found")
+	ErrNameTaken    = errors.New("room: name taken")
+	ErrAccessDenied = errors.New("room: access denied")
+	ErrNotOwner     = errors.New("room: not the owner")
 )
 
 // FieldError is one invalid field of a request, in the original's validation-error shape.

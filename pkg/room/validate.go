@@ -20,7 +20,7 @@ const (
 
 // nameRe accepts what the web app's name field produces (letters, digits, '-'; spaces become
 // '-', so a name may start with one) plus '_'.
-var nameRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`) //nolint:gochecknoglobals // compiled once
+var nameRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // Input is the full set of settings of a new room. Zero values are filled with defaults by
 // Normalize; Platform "" means the platform selection policy decides.

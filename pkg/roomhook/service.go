@@ -16,7 +16,7 @@ import (
 )
 
 // ErrNotOwner: only the room's owner may test its webhook.
-var ErrNotOwner = errors.New("Not authorized to test this room's webhook")
+var ErrNotOwner = errors.New("roomhook: not the room owner")
 
 // Completed is what the transcript.completed payload is built from.
 type Completed struct {
@@ -86,7 +86,7 @@ func (s *Service) Test(ctx context.Context, userID string, roomID uuid.UUID) (Te
 	}
 	resp, err := s.cfg.Sender.Send(ctx, *r.WebhookURL, EventTest, body, deref(r.WebhookSecret), 0)
 	if err != nil {
-		return TestResult{Error: "Could not connect to webhook URL: " + err.Error()}, nil
+		return TestResult{Error: "Could not connect to webhook URL: " + err.Error()}, nil //nolint:nilerr // a failed send is the test's result
 	}
 	res := TestResult{Success: resp.OK(), StatusCode: &resp.Status, Message: "Webhook test failed"}
 	if res.Success {

@@ -26,7 +26,7 @@ func TestWorkerShutdown(t *testing.T) {
 	mux := asynq.NewServeMux()
 	mux.HandleFunc("stuck", func(context.Context, *asynq.Task) error {
 		close(started)
-		select {} //nolint:staticcheck // a handler that never returns
+		select {} // a handler that never returns
 	})
 	require.NoError(t, srv.Start(mux))
 	q := asynq.NewClient(opt)

@@ -32,7 +32,7 @@ func (h RoomDeleteHandler) ProcessTask(ctx context.Context, t *asynq.Task) error
 	}
 	c, err := h.Platforms.Get(p.Platform)
 	if err != nil {
-		return fmt.Errorf("room:delete %s: %v: %w", p.RoomName, err, asynq.SkipRetry)
+		return fmt.Errorf("room:delete %s: %w: %w", p.RoomName, err, asynq.SkipRetry)
 	}
 	if err := c.DeleteRoom(ctx, p.RoomName); err != nil {
 		return fmt.Errorf("room:delete %s: %w", p.RoomName, err)

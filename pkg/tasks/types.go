@@ -75,7 +75,7 @@ func newTask(typ string, payload any, opts ...asynq.Option) (*asynq.Task, error)
 // decode parses a payload; a payload that does not parse can never succeed, so it skips retry.
 func decode(t *asynq.Task, v any) error {
 	if err := json.Unmarshal(t.Payload(), v); err != nil {
-		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+		return fmt.Errorf("%s: bad payload: %w: %w", t.Type(), err, asynq.SkipRetry)
 	}
 	return nil
 }

@@ -70,7 +70,7 @@ func (h WebhookProcessHandler) ProcessTask(ctx context.Context, t *asynq.Task) e
 	}
 	err := h.Inbox.Process(ctx, p.ID)
 	if errors.Is(err, webhook.ErrEventNotFound) {
-		return fmt.Errorf("webhook:process %d: %v: %w", p.ID, err, asynq.SkipRetry)
+		return fmt.Errorf("webhook:process %d: %w: %w", p.ID, err, asynq.SkipRetry)
 	}
 	return err
 }

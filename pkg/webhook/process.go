@@ -81,13 +81,13 @@ func (s *Service) effectOf(ctx context.Context, ev Event) (effect, error) {
 	case platform.Daily:
 		de, err := daily.ParseEvent(ev.Body)
 		if err != nil {
-			return effect{note: err.Error()}, nil
+			return effect{note: err.Error()}, nil //nolint:nilerr // retrying cannot fix it
 		}
 		return s.dailyEffect(ctx, de)
 	case platform.Whereby:
 		we, err := whereby.ParseEvent(ev.Body)
 		if err != nil {
-			return effect{note: err.Error()}, nil
+			return effect{note: err.Error()}, nil //nolint:nilerr // retrying cannot fix it
 		}
 		return s.wherebyEffect(ctx, ev, we)
 	}

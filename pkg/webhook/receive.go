@@ -84,13 +84,13 @@ func (s *Service) Receive(ctx context.Context, provider string, h http.Header, b
 func (s *Service) verify(provider string, h http.Header, body []byte) error {
 	c, err := s.cfg.Platforms.Get(provider)
 	if err != nil {
-		return fmt.Errorf("webhook.Receive %s: %v: %w", provider, err, ErrBadSignature)
+		return fmt.Errorf("webhook.Receive %s: %w: %w", provider, err, ErrBadSignature)
 	}
 	if err := c.VerifyWebhook(h, body, s.cfg.Now()); err != nil {
 		if !errors.Is(err, platform.ErrBadSignature) {
 			s.cfg.Log.Warn("webhook verification failed unexpectedly", zap.String("provider", provider), zap.Error(err))
 		}
-		return fmt.Errorf("webhook.Receive %s: %v: %w", provider, err, ErrBadSignature)
+		return fmt.Errorf("webhook.Receive %s: %w: %w", provider, err, ErrBadSignature)
 	}
 	return nil
 }
@@ -106,7 +106,7 @@ func envelope(provider string, body []byte) (Event, error) {
 		CreatedAt json.RawMessage `json:"createdAt"` // Whereby: RFC 3339
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
-		return Event{}, fmt.Errorf("%v: %w", err, ErrMalformed)
+		return Event{}, fmt.Errorf("%w: %w", err, ErrMalformed)
 	}
 	if env.Type == "" {
 		return Event{}, fmt.Errorf("no event type: %w", ErrMalformed)

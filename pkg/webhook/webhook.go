@@ -19,13 +19,13 @@ import (
 	"github.com/monadical/reflector-go/pkg/recording"
 )
 
-// Errors of the inbox; httpapi maps them to statuses (their text is the response detail).
+// Errors of the inbox; httpapi's error table holds their statuses and client texts.
 var (
 	// ErrBadSignature: the signature is missing, wrong or stale, or the provider has no
 	// webhook secret (or no client) configured. Always a 401, never a 500.
-	ErrBadSignature = errors.New("Invalid webhook signature")
+	ErrBadSignature = errors.New("webhook: bad signature")
 	// ErrMalformed: the verified body is not a JSON event envelope.
-	ErrMalformed = errors.New("Invalid JSON")
+	ErrMalformed = errors.New("webhook: malformed body")
 	// ErrEventNotFound: no inbox row has the id.
 	ErrEventNotFound = errors.New("webhook: event not found")
 	// ErrMeetingNotFound: no meeting runs in the provider room an event names.

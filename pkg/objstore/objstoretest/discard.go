@@ -105,7 +105,7 @@ func (d *DiscardBackend) CompleteMultipartUpload(bucket, object string, id gofak
 	if !ok {
 		return "", "", gofakes3.ErrNoSuchUpload
 	}
-	res, err := d.Backend.PutObject(bucket, object, map[string]string{}, eofReader{}, 0, nil)
+	res, err := d.PutObject(bucket, object, map[string]string{}, eofReader{}, 0, nil)
 	if err != nil {
 		return "", "", err
 	}

@@ -15,8 +15,10 @@ import (
 var dailyBadName = regexp.MustCompile(`[^A-Za-z0-9_-]`)
 
 // dailyDefaults are room properties Daily leaves out of "config" when they have these values.
-var dailyDefaults = map[string]any{"enable_chat": false, "enable_screenshare": true,
-	"enable_knocking": false, "start_video_off": false, "start_audio_off": false, "eject_at_room_exp": false}
+func dailyDefaults() map[string]any {
+	return map[string]any{"enable_chat": false, "enable_screenshare": true,
+		"enable_knocking": false, "start_video_off": false, "start_audio_off": false, "eject_at_room_exp": false}
+}
 
 // Handler serves Daily's REST API rooted at "/" (mount it where BaseURL points).
 func (d *Daily) Handler() http.Handler {
@@ -131,8 +133,9 @@ func newDailyRoom(name, privacy string, props map[string]any, now time.Time) (*d
 		return nil, "privacy must be public or private"
 	}
 	room := &dailyRoom{ID: newUUID(), Name: name, Privacy: privacy, CreatedAt: now, Config: map[string]any{}}
+	defaults := dailyDefaults()
 	for k, v := range props {
-		if def, ok := dailyDefaults[k]; !ok || def != v {
+		if def, ok := defaults[k]; !ok || def != v {
 			room.Config[k] = v
 		}
 	}
@@ -211,11 +214,13 @@ func (d *Daily) domainPresence(w http.ResponseWriter, _ *http.Request) {
 }
 
 // tokenClaims maps meeting-token properties to Daily's abbreviated JWT claims.
-var tokenClaims = map[string]string{"room_name": "r", "user_id": "ud", "user_name": "u", "is_owner": "o",
-	"nbf": "nbf", "exp": "exp", "start_cloud_recording": "sr", "enable_recording": "er",
-	"eject_at_token_exp": "ejt", "eject_after_elapsed": "eje", "enable_recording_ui": "erui",
-	"permissions": "p", "start_video_off": "vo", "start_audio_off": "ao", "enable_screenshare": "ss",
-	"knocking": "k", "lang": "uil"}
+func tokenClaims() map[string]string {
+	return map[string]string{"room_name": "r", "user_id": "ud", "user_name": "u", "is_owner": "o",
+		"nbf": "nbf", "exp": "exp", "start_cloud_recording": "sr", "enable_recording": "er",
+		"eject_at_token_exp": "ejt", "eject_after_elapsed": "eje", "enable_recording_ui": "erui",
+		"permissions": "p", "start_video_off": "vo", "start_audio_off": "ao", "enable_screenshare": "ss",
+		"knocking": "k", "lang": "uil"}
+}
 
 func (d *Daily) meetingToken(w http.ResponseWriter, r *http.Request) {
 	var req struct {
@@ -235,8 +240,9 @@ func (d *Daily) meetingToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	claims := map[string]any{"iat": now.Unix(), "d": d.domain}
+	abbrev := tokenClaims()
 	for k, v := range req.Properties {
-		if c, ok := tokenClaims[k]; ok {
+		if c, ok := abbrev[k]; ok {
 			claims[c] = v
 		}
 	}

@@ -124,8 +124,11 @@ func (c *Client) createOrAdopt(ctx context.Context, req platform.CreateRequest) 
 		return platform.Meeting{}, err
 	}
 	found, ok, err := c.earliestWithPrefix(ctx, prefix)
-	if err != nil || !ok || found.MeetingID == created.MeetingID {
-		return toPlatform(created), nil // the check is best effort; ours stands
+	if err != nil {
+		return toPlatform(created), nil //nolint:nilerr // the check is best effort; ours stands
+	}
+	if !ok || found.MeetingID == created.MeetingID {
+		return toPlatform(created), nil
 	}
 	_ = c.deleteMeeting(ctx, created.MeetingID) // lost the race; the room also expires on its own
 	return toPlatform(found), nil

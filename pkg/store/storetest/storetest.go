@@ -126,7 +126,7 @@ func buildTemplate() (template, error) {
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtext($1))", tpl.name); err != nil {
 		return tpl, err
 	}
-	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock(hashtext($1))", tpl.name) //nolint:errcheck
+	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock(hashtext($1))", tpl.name) //nolint:errcheck // the lock also ends with the session
 	sweep(ctx, conn, tpl.name)
 	// Stamp the template as used now: other checkouts sharing this cluster (branches with other
 	// migrations) sweep only templates nobody has used for hours.

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
 	"github.com/stretchr/testify/require"
 
 	"github.com/monadical/reflector-go/pkg/migrate"
@@ -56,7 +57,7 @@ func TestNewDBIsolatesParallelTests(t *testing.T) {
 			err := insertRoom(ctx, db, "same-name")
 			var pqErr *pq.Error
 			require.True(t, errors.As(err, &pqErr), "want a pq error, got %v", err)
-			require.Equal(t, pq.ErrorCode("23505"), pqErr.Code)
+			require.Equal(t, pqerror.Code("23505"), pqErr.Code)
 
 			var name string
 			require.NoError(t, db.GetContext(ctx, &name, "SELECT current_database()"))
