@@ -66,11 +66,9 @@ func TestQueueCommands(t *testing.T) {
 	}
 
 	jobs := tasks.RecordingJobs{Q: b.c.queue}
-	var downloads []string
 	for range 3 {
 		id := uuid.New()
 		require.NoError(t, jobs.EnqueueDownload(context.Background(), id))
-		downloads = append(downloads, id.String())
 	}
 	require.NoError(t, tasks.Jobs{Q: b.c.queue}.DeleteProviderRoom(context.Background(), uuid.New(), "daily", "r"))
 	pending, err := b.c.inspector.ListPendingTasks(tasks.QueueDefault)
