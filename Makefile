@@ -54,7 +54,7 @@ race-test: services
 fault-test:
 	@scripts/tools.sh
 	@scripts/redis.sh install
-	set -o pipefail; FAULT_TEST=1 $(GO) test -count=1 -timeout 20m -run 'TestFault' -v ./pkg/faulttest/ | grep -E '^(fault-test |--- |ok|FAIL)|faulttest_test|driver_test'
+	set -o pipefail; FAULT_TEST=1 $(GO) test -count=1 -timeout 20m -run 'TestFault' -v ./pkg/faulttest/ | grep -E '^(fault-test |--- |ok|FAIL)|faulttest_test|driver_test|burst_test'
 
 bench: services
 	scripts/bench.sh

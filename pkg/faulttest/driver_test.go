@@ -41,13 +41,16 @@ func newDriver(t *testing.T, s *stack) *driver {
 
 func (d *driver) outage(on bool) { d.inPG.Store(on) }
 
-func (d *driver) base() string {
-	return fmt.Sprintf("http://127.0.0.1:%d", apiPorts[d.next.Add(1)%int64(len(apiPorts))])
-}
+func (d *driver) base() string { return d.s.apiURL(int(d.next.Add(1) % apis)) }
 
 // Call implements livetest.API over HTTP, alternating replicas; a replica that is down
 // answers status 0 and the client retries.
 func (d *driver) Call(method, path string, body any) (int, map[string]any) {
+	return d.callAt(d.base(), method, path, body)
+}
+
+// callAt is Call on the API at base.
+func (d *driver) callAt(base, method, path string, body any) (int, map[string]any) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -57,7 +60,7 @@ func (d *driver) Call(method, path string, body any) (int, map[string]any) {
 		enc, _ := json.Marshal(b)
 		rd = bytes.NewReader(enc)
 	}
-	req, err := http.NewRequest(method, d.base()+path, rd)
+	req, err := http.NewRequest(method, base+path, rd)
 	if err != nil {
 		return 0, nil
 	}
@@ -194,17 +197,7 @@ func (d *driver) tally() tally {
 	q(&tl.duplicated, `SELECT count(*) FROM (SELECT room_id FROM meeting WHERE is_active GROUP BY 1 HAVING count(*) > 1) x`)
 	q(&tl.stuck, stuckSQL)
 	q(&tl.waiting, waitingSQL)
-	var names []string
-	require.NoError(d.t, d.s.db.Select(&names, `SELECT room_name FROM meeting`))
-	owned := map[string]bool{}
-	for _, n := range names {
-		owned[n] = true
-	}
-	for _, r := range d.s.daily.Rooms() {
-		if !owned[r] {
-			tl.leaked++
-		}
-	}
+	tl.leaked = d.unowned()
 	calls := map[string]int{}
 	for _, u := range d.s.stt.Uploads() {
 		calls[u.Filename]++
@@ -213,6 +206,23 @@ func (d *driver) tally() tally {
 		tl.sttRepeats += n - 1
 	}
 	return tl
+}
+
+// unowned counts the provider rooms no meeting row names.
+func (d *driver) unowned() int {
+	var names []string
+	require.NoError(d.t, d.s.db.Select(&names, `SELECT room_name FROM meeting`))
+	owned := map[string]bool{}
+	for _, n := range names {
+		owned[n] = true
+	}
+	n := 0
+	for _, r := range d.s.daily.Rooms() {
+		if !owned[r] {
+			n++
+		}
+	}
+	return n
 }
 
 // waitingSQL counts every row still waiting on a task; stuckSQL those past their lease.

@@ -1,16 +1,19 @@
 // Package faulttest is `make fault-test`: the whole system as processes (two API replicas,
 // two workers, the scheduler, its own Postgres and Redis, the emulators) under mixed load
-// (the race-test joiners, webhooks, recordings) while it kills -9 the api and a worker,
+// (the race-test joiners, webhooks, recordings) while it kills -9 an api replica in the middle
+// of a burst of first-meeting creations (three times) and a worker,
 // restarts Redis empty and stops Postgres for 20 s; then it waits for the sweeps and counts
 // what was lost, done twice, leaked or left stuck. It runs only with FAULT_TEST=1.
 package faulttest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -22,12 +25,16 @@ import (
 
 // plan is the fault schedule, as offsets from the start of the load.
 type plan struct {
-	killAPI, killWorker, restartRedis, stopPG time.Duration
-	pgDown, load, converge                    time.Duration
+	// bursts are the api kills: each a round of first joins of new rooms on one replica, killed
+	// -9 mid-creation (burst_test.go), alternating replicas.
+	bursts                           []time.Duration
+	killWorker, restartRedis, stopPG time.Duration
+	pgDown, load, converge           time.Duration
 }
 
 func thePlan() plan {
-	return plan{killAPI: 20 * time.Second, killWorker: 35 * time.Second, restartRedis: 50 * time.Second,
+	return plan{bursts: []time.Duration{15 * time.Second, 25 * time.Second, 42 * time.Second},
+		killWorker: 35 * time.Second, restartRedis: 55 * time.Second,
 		stopPG: 70 * time.Second, pgDown: 20 * time.Second, load: 120 * time.Second, converge: 5 * time.Minute}
 }
 
@@ -49,33 +56,43 @@ func TestFault(t *testing.T) {
 	go func() { crowd.Run(ctx); done <- struct{}{} }()
 	go func() { d.webhooks(ctx); done <- struct{}{} }()
 	go func() { d.recordings(ctx, wavFile(t, s.dir)); done <- struct{}{} }()
-	pgBack := s.faults(ctx, p, d)
+	b := &burst{rooms: 100, latency: 200 * time.Millisecond}
+	pgBack := s.faults(ctx, p, d, b)
 	for range 3 {
 		<-done
 	}
 	converged := d.converge(p.converge)
 	line := d.line(time.Since(pgBack), converged)
+	t.Logf("create bursts=%d rooms_each=%d provider rooms orphaned by the kills=%d", len(p.bursts), b.rooms, b.orphans.Load())
 	fmt.Println(line)
 	require.True(t, converged, line)
 }
 
 // faults runs the schedule and returns when Postgres came back.
-func (s *stack) faults(ctx context.Context, p plan, d *driver) time.Time {
+func (s *stack) faults(ctx context.Context, p plan, d *driver, b *burst) time.Time {
 	start := time.Now()
 	at := func(off time.Duration) { livetest.Sleep(ctx, time.Until(start.Add(off))) }
-	at(p.killAPI)
-	s.t.Log("kill -9 api0")
-	s.kill("api0")
-	livetest.Sleep(ctx, 2*time.Second)
-	s.api(0)
-	at(p.killWorker)
-	s.t.Log("kill -9 worker0")
-	s.kill("worker0")
-	livetest.Sleep(ctx, 2*time.Second)
-	s.worker(0)
-	at(p.restartRedis)
-	s.t.Log("Redis restarted empty")
-	s.redis()
+	type step struct {
+		at time.Duration
+		do func()
+	}
+	steps := []step{{p.killWorker, func() {
+		s.t.Log("kill -9 worker0")
+		s.kill("worker0")
+		livetest.Sleep(ctx, 2*time.Second)
+		s.worker(0)
+	}}, {p.restartRedis, func() {
+		s.t.Log("Redis restarted empty")
+		s.redis()
+	}}}
+	for n, off := range p.bursts {
+		steps = append(steps, step{off, func() { b.round(s, d, n, n%apis) }})
+	}
+	slices.SortFunc(steps, func(x, y step) int { return cmp.Compare(x.at, y.at) })
+	for _, st := range steps {
+		at(st.at)
+		st.do()
+	}
 	at(p.stopPG)
 	s.t.Log("Postgres stopped")
 	d.outage(true)

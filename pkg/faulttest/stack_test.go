@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -24,16 +25,22 @@ import (
 	stt "github.com/monadical/reflector-go/pkg/transcribe/emulator"
 )
 
-// Ports of h16's range: the stack's own Postgres and Redis (never the shared ones, which
-// this test stops and restarts) and the two API replicas.
+// The stack's ports are FAULT_TEST_PORT_BASE (default 17710) plus an offset: its own Postgres
+// and Redis (never the shared ones, which this test stops and restarts), the API replicas and
+// every process's ops listener. Two runs on one host need different bases.
 const (
-	pgPort      = 17710
-	redisPort   = 17711
-	dailyBucket = "daily-fault"
-	ourBucket   = "reflector-fault"
+	pgOffset, redisOffset, apiOffset, opsOffset = 0, 1, 10, 20
+	apis                                        = 2
+	dailyBucket                                 = "daily-fault"
+	ourBucket                                   = "reflector-fault"
 )
 
-var apiPorts = []int{17720, 17721} //nolint:gochecknoglobals // constant table
+func portBase() int {
+	if b, err := strconv.Atoi(os.Getenv("FAULT_TEST_PORT_BASE")); err == nil && b > 0 {
+		return b
+	}
+	return 17710
+}
 
 // stack is the system under test: binaries as child processes, emulators in this process.
 type stack struct {
@@ -46,7 +53,13 @@ type stack struct {
 	db       *sqlx.DB
 	mu       sync.Mutex
 	procs    map[string]*child
+	base     int // see portBase
 }
+
+func (s *stack) port(offset int) int { return s.base + offset }
+
+// apiURL is API replica i's base URL.
+func (s *stack) apiURL(i int) string { return fmt.Sprintf("http://127.0.0.1:%d", s.port(apiOffset+i)) }
 
 // child is a running process and a channel closed once it has exited.
 type child struct {
@@ -58,7 +71,7 @@ func newStack(t *testing.T) *stack {
 	dir, err := os.MkdirTemp("", "faulttest-")
 	require.NoError(t, err)
 	require.NoError(t, os.Chmod(dir, 0o755)) // the postgres user reaches its data folder
-	s := &stack{t: t, dir: dir, bin: filepath.Join(dir, "bin"), procs: map[string]*child{}}
+	s := &stack{t: t, dir: dir, bin: filepath.Join(dir, "bin"), procs: map[string]*child{}, base: portBase()}
 	t.Cleanup(s.stopAll)
 	s.build()
 	s.pg("start")
@@ -76,7 +89,7 @@ func (s *stack) build() {
 // pg runs scripts/pg.sh on the stack's own cluster.
 func (s *stack) pg(verb string) {
 	cmd := exec.Command("../../scripts/pg.sh", verb)
-	cmd.Env = append(os.Environ(), fmt.Sprintf("PG_PORT=%d", pgPort), "PG_DATA="+filepath.Join(s.dir, "pg"))
+	cmd.Env = append(os.Environ(), fmt.Sprintf("PG_PORT=%d", s.port(pgOffset)), "PG_DATA="+filepath.Join(s.dir, "pg"))
 	out, err := cmd.CombinedOutput()
 	require.NoError(s.t, err, "pg.sh %s: %s", verb, out)
 }
@@ -84,10 +97,10 @@ func (s *stack) pg(verb string) {
 // redis starts an empty Redis (persistence off), or restarts it empty.
 func (s *stack) redis() {
 	s.kill("redis")
-	s.start("redis", "redis-server", "--bind", "127.0.0.1", "--port", fmt.Sprint(redisPort), "--save", "",
+	s.start("redis", "redis-server", "--bind", "127.0.0.1", "--port", fmt.Sprint(s.port(redisOffset)), "--save", "",
 		"--appendonly", "no", "--dir", s.dir)
 	require.Eventually(s.t, func() bool {
-		return exec.Command("redis-cli", "-p", fmt.Sprint(redisPort), "ping").Run() == nil
+		return exec.Command("redis-cli", "-p", fmt.Sprint(s.port(redisOffset)), "ping").Run() == nil
 	}, 10*time.Second, 50*time.Millisecond)
 }
 
@@ -108,8 +121,8 @@ func (s *stack) emulators() {
 	s.t.Cleanup(rec.Close)
 	s.recURL = rec.URL
 	s.env = append(os.Environ(),
-		fmt.Sprintf("DATABASE_URL=postgres://postgres@127.0.0.1:%d/reflector?sslmode=disable", pgPort),
-		fmt.Sprintf("REDIS_URL=redis://127.0.0.1:%d/0", redisPort),
+		fmt.Sprintf("DATABASE_URL=postgres://postgres@127.0.0.1:%d/reflector?sslmode=disable", s.port(pgOffset)),
+		fmt.Sprintf("REDIS_URL=redis://127.0.0.1:%d/0", s.port(redisOffset)),
 		"AUTH_BACKEND=none", "DEFAULT_VIDEO_PLATFORM=daily", "DAILY_MIGRATION_ENABLED=true",
 		"DAILY_API_KEY=fault-key", "DAILY_API_URL="+dailyURL, "DAILY_WEBHOOK_SECRET="+s.daily.WebhookSecret(),
 		"LOG_JSON=true", "LOG_LEVEL=info", "WORKER_SHUTDOWN_TIMEOUT=5s", "DATABASE_MAX_CONNS=20",
@@ -117,11 +130,16 @@ func (s *stack) emulators() {
 		"TRANSCRIPTION_URL="+rec.URL+"/stt/v1", "TRANSCRIPTION_API_KEY=stt-key",
 		"TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL="+rec.URL, "TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID=fault",
 		"TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY=fault", "TRANSCRIPT_STORAGE_AWS_BUCKET_NAME="+ourBucket,
-		"DAILYCO_STORAGE_AWS_BUCKET_NAME="+dailyBucket)
+		"DAILYCO_STORAGE_AWS_BUCKET_NAME="+dailyBucket,
+		// The load comes from one address: no per-client limits. Orphaned provider rooms
+		// (burst_test.go) are swept within the run.
+		"RATE_LIMIT_WRITES_PER_MINUTE=10000000", "RATE_LIMIT_WRITES_BURST=1000000",
+		"RATE_LIMIT_MEETING_CREATES_PER_MINUTE=1000000",
+		"PROVIDER_ROOM_SWEEP_MARGIN=20s", "PROVIDER_ROOM_SWEEP_INTERVAL=5s")
 }
 
 func (s *stack) database() {
-	admin := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", pgPort)
+	admin := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", s.port(pgOffset))
 	db, err := sqlx.Open("postgres", admin)
 	require.NoError(s.t, err)
 	_, _ = db.Exec("DROP DATABASE IF EXISTS reflector WITH (FORCE)")
@@ -137,14 +155,14 @@ func (s *stack) database() {
 
 // apps starts two API replicas, two workers and the scheduler.
 func (s *stack) apps() {
-	for i := range apiPorts {
+	for i := range apis {
 		s.api(i)
 		s.worker(i)
 	}
-	s.start("scheduler", s.bin+"/scheduler", opsAddr(4))
-	for _, p := range apiPorts {
+	s.start("scheduler", s.bin+"/scheduler", s.opsAddr(4))
+	for i := range apis {
 		require.Eventually(s.t, func() bool {
-			res, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", p))
+			res, err := http.Get(s.apiURL(i) + "/readyz")
 			if err == nil {
 				_ = res.Body.Close()
 			}
@@ -154,16 +172,18 @@ func (s *stack) apps() {
 }
 
 func (s *stack) api(i int) {
-	s.start(fmt.Sprintf("api%d", i), s.bin+"/api", fmt.Sprintf("HTTP_ADDR=127.0.0.1:%d", apiPorts[i]), opsAddr(i))
+	s.start(fmt.Sprintf("api%d", i), s.bin+"/api", fmt.Sprintf("HTTP_ADDR=127.0.0.1:%d", s.port(apiOffset+i)), s.opsAddr(i))
 }
 
 func (s *stack) worker(i int) {
-	s.start(fmt.Sprintf("worker%d", i), s.bin+"/worker", opsAddr(2+i))
+	s.start(fmt.Sprintf("worker%d", i), s.bin+"/worker", s.opsAddr(2+i))
 }
 
 // opsAddr gives each process its own ops listener (metrics, health): they all default to
 // :9090, and a second process on one host would exit on the taken port.
-func opsAddr(i int) string { return fmt.Sprintf("OPS_ADDR=127.0.0.1:%d", 17730+i) }
+func (s *stack) opsAddr(i int) string {
+	return fmt.Sprintf("OPS_ADDR=127.0.0.1:%d", s.port(opsOffset+i))
+}
 
 // start runs a child process; arguments of the form KEY=VALUE are added to its environment.
 func (s *stack) start(name, path string, args ...string) {
