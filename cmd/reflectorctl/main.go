@@ -62,6 +62,7 @@ func (a *app) root() *cobra.Command {
 		a.presenceCmd(),
 		a.importCmd(),
 		a.apiKeyCmd(),
+		a.healthcheckCmd(),
 	)
 	return root
 }
