@@ -19,9 +19,9 @@ import (
 func main() { setup.Main("scheduler", run) }
 
 func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
-	redisOpt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	redisOpt, err := setup.RedisOpt(cfg.RedisURL)
 	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
+		return err
 	}
 	queue := asynq.NewClient(redisOpt)
 	defer queue.Close()

@@ -3,7 +3,6 @@ package setup
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/hibiken/asynq"
 	"github.com/jmoiron/sqlx"
@@ -19,11 +18,11 @@ import (
 // calls give up after a second (fastRedis).
 type Conn struct {
 	DB        *sqlx.DB
-	Redis     asynq.RedisClientOpt
+	Redis     asynq.RedisConnOpt
 	Queue     *asynq.Client
 	Inspector *asynq.Inspector
 	Platforms *platform.Registry
-	redis     *redis.Client
+	redis     redis.UniversalClient
 }
 
 // PingRedis checks Redis within ctx's deadline (and at most a second): readiness probes.
@@ -53,17 +52,4 @@ func Connect(ctx context.Context, cfg *config.Config, dbConns int, obs ...platfo
 // Close releases every connection.
 func (c *Conn) Close() error {
 	return errors.Join(c.Inspector.Close(), c.Queue.Close(), c.redis.Close(), c.DB.Close())
-}
-
-// RedisOpt parses REDIS_URL into asynq's connection options.
-func RedisOpt(url string) (asynq.RedisClientOpt, error) {
-	opt, err := asynq.ParseRedisURI(url)
-	if err != nil {
-		return asynq.RedisClientOpt{}, fmt.Errorf("REDIS_URL: %w", err)
-	}
-	redisOpt, ok := opt.(asynq.RedisClientOpt)
-	if !ok {
-		return asynq.RedisClientOpt{}, fmt.Errorf("REDIS_URL: only a single Redis server is supported")
-	}
-	return redisOpt, nil
 }

@@ -13,13 +13,32 @@ import (
 // enqueue on a request path gives up after tasks.EnqueueDeadline and the sweeps take over.
 const redisDeadline = time.Second
 
-// fastRedis is a client on opt's server whose calls end at the context's deadline or after
-// redisDeadline, whichever comes first.
-func fastRedis(opt asynq.RedisClientOpt) *redis.Client {
+// fastRedis is a client on opt's server (one server, a Sentinel-managed master, or a
+// cluster) whose calls end at the context's deadline or after redisDeadline, whichever
+// comes first.
+func fastRedis(opt asynq.RedisConnOpt) redis.UniversalClient {
+	const noRetry = -1
+	switch o := opt.(type) {
+	case asynq.RedisFailoverClientOpt:
+		return redis.NewFailoverClient(&redis.FailoverOptions{
+			MasterName: o.MasterName, SentinelAddrs: o.SentinelAddrs,
+			SentinelUsername: o.SentinelUsername, SentinelPassword: o.SentinelPassword,
+			Username: o.Username, Password: o.Password, DB: o.DB, TLSConfig: o.TLSConfig, PoolSize: o.PoolSize,
+			DialTimeout: redisDeadline, ReadTimeout: redisDeadline, WriteTimeout: redisDeadline, PoolTimeout: redisDeadline,
+			ContextTimeoutEnabled: true, MaxRetries: noRetry,
+		})
+	case asynq.RedisClusterClientOpt:
+		return redis.NewClusterClient(&redis.ClusterOptions{
+			Addrs: o.Addrs, Username: o.Username, Password: o.Password, TLSConfig: o.TLSConfig, MaxRedirects: o.MaxRedirects,
+			DialTimeout: redisDeadline, ReadTimeout: redisDeadline, WriteTimeout: redisDeadline, PoolTimeout: redisDeadline,
+			ContextTimeoutEnabled: true, MaxRetries: noRetry,
+		})
+	}
+	o, _ := opt.(asynq.RedisClientOpt) // RedisOpt makes only these three kinds
 	return redis.NewClient(&redis.Options{
-		Network: opt.Network, Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: opt.DB,
-		TLSConfig: opt.TLSConfig, PoolSize: opt.PoolSize,
+		Network: o.Network, Addr: o.Addr, Username: o.Username, Password: o.Password, DB: o.DB,
+		TLSConfig: o.TLSConfig, PoolSize: o.PoolSize,
 		DialTimeout: redisDeadline, ReadTimeout: redisDeadline, WriteTimeout: redisDeadline, PoolTimeout: redisDeadline,
-		ContextTimeoutEnabled: true, MaxRetries: -1, // -1: no retry // -1: no retry
+		ContextTimeoutEnabled: true, MaxRetries: noRetry,
 	})
 }

@@ -25,7 +25,7 @@ import (
 // are idle, and after it asynq still re-queues the unfinished tasks and closes its
 // connections. That is how a 5 s timeout took 7.9 s. So asynq gets the timeout less
 // shutdownMargin.
-func WorkerServer(opt asynq.RedisClientOpt, concurrency int, shutdown time.Duration, log *zap.Logger) *asynq.Server {
+func WorkerServer(opt asynq.RedisConnOpt, concurrency int, shutdown time.Duration, log *zap.Logger) *asynq.Server {
 	return asynq.NewServer(opt, asynq.Config{
 		Concurrency:     concurrency,
 		Queues:          tasks.Queues(),
