@@ -36,12 +36,15 @@ const recordingCols = `id, platform, COALESCE(provider_recording_id, '') AS prov
 // RecordingInsert implements recording.Store: a conflict on either unique key returns the
 // existing row.
 func (s RecordingStore) RecordingInsert(ctx context.Context, r recording.Recording) (recording.Recording, bool, error) {
-	q := `INSERT INTO recording (id, platform, provider_recording_id, kind, bucket_name, object_key, source_url,
+	// The timeline's recording_ready row of a meeting's recording is written by the same statement.
+	q := `WITH ins AS (INSERT INTO recording (id, platform, provider_recording_id, kind, bucket_name, object_key, source_url,
 		recorded_at, status, meeting_id, provider_room_name, orphan_reason, track_keys, duration, size_bytes,
 		created_at, updated_at)
 	VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, NULLIF($7, ''), $8, $9, $10, NULLIF($11, ''), NULLIF($12, ''),
 		$13, NULLIF($14::float8, 0), NULLIF($15::bigint, 0), COALESCE($16, now()), COALESCE($16, now()))
-	ON CONFLICT DO NOTHING RETURNING ` + recordingCols
+	ON CONFLICT DO NOTHING RETURNING ` + recordingCols + `),
+	t AS (` + recordingReadyEvent + `)
+	SELECT * FROM ins`
 	var got recording.Recording
 	err := sqlx.GetContext(ctx, s.q, &got, q, r.ID, r.Platform, r.ProviderRecordingID, r.Kind, r.Bucket,
 		r.ObjectKey, r.SourceURL, r.RecordedAt, r.Status, r.MeetingID, r.ProviderRoomName, r.OrphanReason,
@@ -95,7 +98,8 @@ func (s RecordingStore) recordingGet(ctx context.Context, where string, args ...
 
 // RecordingSetStatus implements recording.Store as a compare-and-set on the status.
 func (s RecordingStore) RecordingSetStatus(ctx context.Context, id uuid.UUID, ch recording.StatusChange) error {
-	q := `UPDATE recording SET status = $3, updated_at = $4,
+	// The timeline row of an ingested or failed recording is written by the same statement.
+	q := `WITH u AS (UPDATE recording SET status = $3, updated_at = $4,
 		stored_at = CASE WHEN $3 = 'stored' THEN $4 ELSE stored_at END,
 		completed_at = CASE WHEN $3 = 'completed' THEN $4 ELSE completed_at END,
 		failed_at = CASE WHEN $3 = 'failed' THEN $4 ELSE failed_at END,
@@ -103,7 +107,9 @@ func (s RecordingStore) RecordingSetStatus(ctx context.Context, id uuid.UUID, ch
 		last_error = COALESCE(NULLIF($5, ''), last_error),
 		size_bytes = COALESCE(NULLIF($6::bigint, 0), size_bytes),
 		duration = COALESCE(NULLIF($7::float8, 0), duration)
-	WHERE id = $1 AND status = $2`
+	WHERE id = $1 AND status = $2 RETURNING id, meeting_id, platform, status, last_error, size_bytes, duration),
+	t AS (` + recordingStatusEvent + `)
+	SELECT 1 FROM u`
 	res, err := s.q.ExecContext(ctx, q, id, ch.From, ch.To, ch.At, redact.Text(ch.Error), ch.SizeBytes, ch.Duration)
 	if err != nil {
 		return fmt.Errorf("set recording status: %w", err)

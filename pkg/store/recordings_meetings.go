@@ -53,8 +53,10 @@ func (s RecordingStore) MeetingSetComposedVideo(ctx context.Context, meetingID u
 
 // MeetingSetRecordingStarted implements recording.Store (the first start is kept).
 func (s RecordingStore) MeetingSetRecordingStarted(ctx context.Context, meetingID uuid.UUID, at time.Time) error {
-	_, err := s.q.ExecContext(ctx, `UPDATE meeting SET recording_started_at = COALESCE(recording_started_at, $2)
-		WHERE id = $1`, meetingID, at)
+	_, err := s.q.ExecContext(ctx, `WITH u AS (UPDATE meeting SET recording_started_at = $2
+			WHERE id = $1 AND recording_started_at IS NULL RETURNING id, platform)
+		INSERT INTO meeting_event (meeting_id, at, kind, actor) SELECT id, $2, 'recording_started', platform FROM u`,
+		meetingID, at)
 	if err != nil {
 		return fmt.Errorf("set recording started: %w", err)
 	}

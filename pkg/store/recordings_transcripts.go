@@ -59,9 +59,12 @@ func (s RecordingStore) TranscriptSetStatus(ctx context.Context, id uuid.UUID, s
 
 // TranscriptSaveResult implements recording.Store.
 func (s RecordingStore) TranscriptSaveResult(ctx context.Context, t recording.Transcript, now time.Time) error {
-	return s.transcriptExec(ctx, `UPDATE transcript SET segments = $2, participants = $3,
-		duration = NULLIF($4::float8, 0), status = 'ended', error = NULL, updated_at = $5 WHERE id = $1`,
-		t.ID, t.Segments, t.Participants, t.Duration, now)
+	// The timeline's transcript_done row is written by the same statement.
+	return s.transcriptExec(ctx, `WITH u AS (UPDATE transcript SET segments = $2, participants = $3,
+			duration = NULLIF($4::float8, 0), status = 'ended', error = NULL, updated_at = $5 WHERE id = $1
+			RETURNING id, meeting_id, recording_id, generation, duration),
+		t AS (`+transcriptDoneEvent+`)
+		SELECT 1 FROM u`, t.ID, t.Segments, t.Participants, t.Duration, now)
 }
 
 // TranscriptBumpGeneration implements recording.Store.

@@ -37,17 +37,23 @@ func (s MeetingStore) SessionOpen(ctx context.Context, m meeting.Meeting, o meet
 // presence shows it. A connection holds one open session: its others are closed (or dropped
 // if presence never confirmed them), so invented session ids cannot pile up.
 func clientSessionOpen(ctx context.Context, q sqlx.ExtContext, m meeting.Meeting, o meeting.SessionOpening) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM participant_session WHERE meeting_id = $1 AND connection_id = $2
-		AND session_id <> $3 AND left_at IS NULL AND NOT confirmed`, m.ID, o.ConnectionID, o.SessionID); err != nil {
+	open, err := openSessionIDs(ctx, q, m.ID)
+	if err != nil {
+		return fmt.Errorf("read open sessions: %w", err)
+	}
+	var gone, closed []string
+	if err := sqlx.SelectContext(ctx, q, &gone, `DELETE FROM participant_session WHERE meeting_id = $1 AND connection_id = $2
+		AND session_id <> $3 AND left_at IS NULL AND NOT confirmed RETURNING session_id`, m.ID, o.ConnectionID, o.SessionID); err != nil {
 		return fmt.Errorf("drop the connection's other sessions: %w", err)
 	}
-	if _, err := q.ExecContext(ctx, `UPDATE participant_session SET left_at = $4 WHERE meeting_id = $1 AND connection_id = $2
-		AND session_id <> $3 AND left_at IS NULL`, m.ID, o.ConnectionID, o.SessionID, o.At); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &closed, `UPDATE participant_session SET left_at = $4 WHERE meeting_id = $1 AND connection_id = $2
+		AND session_id <> $3 AND left_at IS NULL RETURNING session_id`, m.ID, o.ConnectionID, o.SessionID, o.At); err != nil {
 		return fmt.Errorf("close the connection's other sessions: %w", err)
 	}
 	var uid *string
+	actor := meeting.ActorAnonymous
 	if o.UserID != "" {
-		uid = &o.UserID
+		uid, actor = &o.UserID, o.UserID
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO participant_session (id, meeting_id, room_id, session_id, user_id, user_name,
 		joined_at, connection_id, confirmed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false)
@@ -56,7 +62,16 @@ func clientSessionOpen(ctx context.Context, q sqlx.ExtContext, m meeting.Meeting
 		m.ID.String()+":"+o.SessionID, m.ID, m.RoomID, o.SessionID, uid, o.UserName, o.At, o.ConnectionID); err != nil {
 		return fmt.Errorf("open session: %w", err)
 	}
-	_, err := q.ExecContext(ctx, recount, m.ID, true)
+	conn := map[string]any{"connection_id": o.ConnectionID}
+	if err := sessionEvents(ctx, q, m.ID, meeting.EventLeft, actor, sourceClient, append(gone, closed...), o.At, conn); err != nil {
+		return err
+	}
+	if !open[o.SessionID] {
+		if err := sessionEvents(ctx, q, m.ID, meeting.EventJoined, actor, sourceClient, []string{o.SessionID}, o.At, conn); err != nil {
+			return err
+		}
+	}
+	_, err = q.ExecContext(ctx, recount, m.ID, true)
 	return err
 }
 
@@ -84,9 +99,13 @@ func sessionUpsert(ctx context.Context, q sqlx.ExecerContext, m meeting.Meeting,
 // SessionClose closes an open session.
 func (s SessionStore) SessionClose(ctx context.Context, meetingID uuid.UUID, sessionID string, now time.Time) error {
 	return s.inTx(ctx, func(b base) error {
-		if _, err := b.q.ExecContext(ctx, `UPDATE participant_session SET left_at = $3
-			WHERE meeting_id = $1 AND session_id = $2 AND left_at IS NULL`, meetingID, sessionID, now); err != nil {
+		var closed []string
+		if err := sqlx.SelectContext(ctx, b.q, &closed, `UPDATE participant_session SET left_at = $3
+			WHERE meeting_id = $1 AND session_id = $2 AND left_at IS NULL RETURNING session_id`, meetingID, sessionID, now); err != nil {
 			return fmt.Errorf("close session: %w", err)
+		}
+		if err := sessionEvents(ctx, b.q, meetingID, meeting.EventLeft, sourceClient, sourceClient, closed, now, nil); err != nil {
+			return err
 		}
 		_, err := b.q.ExecContext(ctx, recount, meetingID, false)
 		return err
@@ -112,6 +131,11 @@ func (s SessionStore) SessionsSync(ctx context.Context, m meeting.Meeting, prese
 	}
 	var n int
 	err := s.inTx(ctx, func(b base) error {
+		open, err := openSessionIDs(ctx, b.q, m.ID)
+		if err != nil {
+			return fmt.Errorf("read open sessions: %w", err)
+		}
+		var joined []string
 		for _, p := range present {
 			if p.JoinedAt.IsZero() {
 				p.JoinedAt = now
@@ -119,20 +143,27 @@ func (s SessionStore) SessionsSync(ctx context.Context, m meeting.Meeting, prese
 			if err := sessionUpsert(ctx, b.q, m, p); err != nil {
 				return err
 			}
+			if !open[p.ID] {
+				joined = append(joined, p.ID)
+			}
 		}
-		dropped, err := b.q.ExecContext(ctx, `DELETE FROM participant_session
-			WHERE meeting_id = $1 AND left_at IS NULL AND NOT confirmed AND NOT (session_id = ANY($2))`, m.ID, pq.Array(ids))
-		if err != nil {
+		var dropped, closed []string
+		if err := sqlx.SelectContext(ctx, b.q, &dropped, `DELETE FROM participant_session
+			WHERE meeting_id = $1 AND left_at IS NULL AND NOT confirmed AND NOT (session_id = ANY($2)) RETURNING session_id`,
+			m.ID, pq.Array(ids)); err != nil {
 			return fmt.Errorf("drop sessions presence never showed: %w", err)
 		}
-		if _, err := b.q.ExecContext(ctx, `UPDATE participant_session SET left_at = $3
-			WHERE meeting_id = $1 AND left_at IS NULL AND NOT (session_id = ANY($2))`, m.ID, pq.Array(ids), now); err != nil {
+		if err := sqlx.SelectContext(ctx, b.q, &closed, `UPDATE participant_session SET left_at = $3
+			WHERE meeting_id = $1 AND left_at IS NULL AND NOT (session_id = ANY($2)) RETURNING session_id`, m.ID, pq.Array(ids), now); err != nil {
 			return fmt.Errorf("close absent sessions: %w", err)
+		}
+		if err := presenceEvents(ctx, b.q, m.ID, joined, dropped, closed, now); err != nil {
+			return err
 		}
 		if _, err := b.q.ExecContext(ctx, recount, m.ID, len(present) > 0); err != nil {
 			return err
 		}
-		if n, _ := dropped.RowsAffected(); n > 0 && len(present) == 0 {
+		if len(dropped) > 0 && len(present) == 0 {
 			if err := unjoin(ctx, b.q, m.ID); err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/platform"
@@ -22,6 +23,8 @@ type effect struct {
 	outside func(ctx context.Context) (note string, err error)
 	inTx    func(ctx context.Context, tx Store) error
 	note    string // kept as last_error on success: why the event had no effect
+	// meeting, when known, gets the applied event on its timeline, in the same transaction.
+	meeting uuid.UUID
 }
 
 // Process applies one stored event. A processed row is left alone, so a duplicate task, a
@@ -70,7 +73,11 @@ func (s *Service) process(ctx context.Context, ev Event) error {
 		if eff.note != "" {
 			note = &eff.note
 		}
-		return tx.WebhookEventDone(ctx, ev.ID, s.cfg.Now().UTC(), note)
+		now := s.cfg.Now().UTC()
+		if err := tx.TimelineAppend(ctx, appliedEvents(ev, eff, now)...); err != nil {
+			return err
+		}
+		return tx.WebhookEventDone(ctx, ev.ID, now, note)
 	})
 }
 
@@ -119,7 +126,7 @@ func (s *Service) pollMeeting(ctx context.Context, roomName string) (effect, err
 	if err != nil {
 		return effect{}, err
 	}
-	return effect{outside: func(ctx context.Context) (string, error) {
+	return effect{meeting: m.ID, outside: func(ctx context.Context) (string, error) {
 		return "", s.cfg.Jobs.PollPresence(ctx, m.ID, s.cfg.PresencePollDelay)
 	}}, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"go.uber.org/zap"
 
+	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform"
 	"github.com/monadical/reflector-go/pkg/recording"
 )
@@ -112,6 +113,8 @@ type Store interface {
 	// count from a later (or the same) moment is already applied. n > 0 also marks the
 	// meeting joined and ends a running grace period.
 	MeetingSetNumClients(ctx context.Context, id uuid.UUID, n int, at time.Time) (applied bool, err error)
+	// TimelineAppend appends to meeting timelines; inside InTx, in that transaction.
+	TimelineAppend(ctx context.Context, evs ...meeting.Event) error
 }
 
 // Jobs queue the inbox's follow-up work (implemented by tasks.Jobs).

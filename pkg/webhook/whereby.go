@@ -39,7 +39,7 @@ func (s *Service) wherebyEffect(ctx context.Context, ev Event, we whereby.Event)
 		return effect{}, err
 	}
 	at := eventTime(ev)
-	eff := effect{inTx: func(ctx context.Context, tx Store) error {
+	eff := effect{meeting: m.ID, inTx: func(ctx context.Context, tx Store) error {
 		applied, err := tx.MeetingSetNumClients(ctx, m.ID, p.NumClients, at)
 		if err == nil && !applied {
 			s.cfg.Log.Debug("older whereby count ignored", zap.Stringer("meeting_id", m.ID), zap.Time("event_at", at))
