@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/room"
 )
@@ -94,10 +95,12 @@ func (s *Service) createAdhoc(ctx context.Context, r room.Room, seq, epoch int64
 	}
 	if o.expired != nil {
 		s.cfg.Observer.MeetingEnded(string(EndReplaced))
+		s.cfg.Log.Info("meeting ended", LogFields(*o.expired, zap.String("reason", string(EndReplaced)))...)
 		s.deleteRoomLater(ctx, *o.expired)
 	}
 	if o.inserted {
 		s.cfg.Observer.MeetingCreated(m.Kind, m.Platform)
+		s.cfg.Log.Info("meeting created", LogFields(m, zap.String("kind", m.Kind), zap.String("by", who))...)
 	}
 	if o.orphan != nil {
 		s.discard(ctx, *o.orphan)
@@ -185,6 +188,7 @@ func (s *Service) createExtra(ctx context.Context, roomName string, in Intent, n
 	}
 	s.cfg.Observer.MeetingCreated(m.Kind, m.Platform)
 	s.cfg.Observer.Handout(true)
+	s.cfg.Log.Info("meeting created", LogFields(m, zap.String("kind", m.Kind), zap.String("by", actor(in.UserID)))...)
 	return Handout{Room: r, Meeting: m, ConnectionID: in.ConnectionID}, nil
 }
 

@@ -52,10 +52,9 @@ func endMeetings(ctx context.Context, st ender, jobs Jobs, log *zap.Logger, ends
 		return nil, err
 	}
 	for _, m := range ended {
-		log.Info("meeting deactivated", zap.Stringer("meeting_id", m.ID), zap.Stringer("room_id", m.RoomID),
-			zap.String("platform", m.Platform), zap.String("room_name", m.RoomName), zap.Stringp("reason", m.EndedReason))
+		log.Info("meeting deactivated", LogFields(m, zap.Stringp("reason", m.EndedReason))...)
 		if err := jobs.DeleteProviderRoom(ctx, m.ID, m.Platform, m.RoomName); err != nil {
-			log.Warn("queue provider room delete; the sweep retries", zap.Stringer("meeting_id", m.ID), zap.Error(err))
+			log.Warn("queue provider room delete; the sweep retries", LogFields(m, zap.Error(err))...)
 		}
 	}
 	return ended, nil

@@ -45,17 +45,19 @@ func (s *Service) Joined(ctx context.Context, roomName string, id uuid.UUID, use
 	}
 	open := SessionOpening{ConnectionID: connID, SessionID: sessionID, UserID: userID, UserName: userName, At: now}
 	var gone func() error
+	var m Meeting
 	// One transaction: a /joined that fails half-way leaves neither intent nor session.
 	err = s.cfg.Store.InTx(ctx, func(tx Store) error {
-		r, m, ok, err := tx.MeetingJoinByID(ctx, roomName, id, in, now)
+		r, joined, ok, err := tx.MeetingJoinByID(ctx, roomName, id, in, now)
+		m = joined
 		if err != nil || !ok {
-			gone = func() error { return s.gone(ctx, r, m, now) }
+			gone = func() error { return s.gone(ctx, r, joined, now) }
 			return err
 		}
 		if sessionID == "" {
 			return nil
 		}
-		return tx.SessionOpen(ctx, m, open)
+		return tx.SessionOpen(ctx, joined, open)
 	})
 	if err != nil {
 		return fmt.Errorf("meeting.Joined %s: %w", id, err)
@@ -63,7 +65,8 @@ func (s *Service) Joined(ctx context.Context, roomName string, id uuid.UUID, use
 	if gone != nil {
 		return gone()
 	}
-	s.pollLater(ctx, id, s.cfg.JoinedPollDelay)
+	s.cfg.Log.Info("participant joined", LogFields(m, zap.String("connection_id", connID), zap.String("session_id", sessionID))...)
+	s.pollLater(ctx, m, s.cfg.JoinedPollDelay)
 	return nil
 }
 
@@ -91,13 +94,14 @@ func (s *Service) Leave(ctx context.Context, roomName string, id uuid.UUID, conn
 			return fmt.Errorf("meeting.Leave %s: %w", id, err)
 		}
 	}
-	s.pollLater(ctx, id, delay)
+	s.cfg.Log.Info("participant left", LogFields(m, zap.String("connection_id", connID), zap.String("session_id", sessionID))...)
+	s.pollLater(ctx, m, delay)
 	return nil
 }
 
-func (s *Service) pollLater(ctx context.Context, id uuid.UUID, delay time.Duration) {
-	if err := s.cfg.Jobs.PollPresence(ctx, id, delay); err != nil {
-		// The periodic reconciliation polls every active meeting anyway.
-		s.cfg.Log.Warn("queue presence poll", zap.Stringer("meeting_id", id), zap.Error(err))
+func (s *Service) pollLater(ctx context.Context, m Meeting, delay time.Duration) {
+	if err := s.cfg.Jobs.PollPresence(ctx, m.ID, delay); err != nil {
+		// presence:reconcile reads every active Daily meeting anyway.
+		s.cfg.Log.Warn("queue presence poll", LogFields(m, zap.Error(err))...)
 	}
 }

@@ -12,6 +12,7 @@ import (
 // Active is an active meeting with what the decision needs to know about it.
 type Active struct {
 	ID                    uuid.UUID  `db:"id"`
+	RoomID                uuid.UUID  `db:"room_id"`
 	Kind                  string     `db:"kind"`
 	Platform              string     `db:"platform"`
 	RoomName              string     `db:"room_name"`
@@ -113,7 +114,7 @@ func (p *Processor) Tick(ctx context.Context) (TickResult, error) {
 		st := p.state(m, now, n, known)
 		if !known {
 			res.PresenceUnknown++
-			p.cfg.Log.Warn("presence unavailable, keeping meeting", zap.Stringer("meeting_id", m.ID), zap.String("platform", m.Platform))
+			p.cfg.Log.Warn("presence unavailable, keeping meeting", m.LogFields()...)
 		}
 		d := Decide(st)
 		decisions = append(decisions, decisionEvent(m, st, d, now))
@@ -235,6 +236,6 @@ func (p *Processor) sweep(ctx context.Context, now time.Time) error {
 
 func (p *Processor) deleteLater(ctx context.Context, m Meeting) {
 	if err := p.cfg.Jobs.DeleteProviderRoom(ctx, m.ID, m.Platform, m.RoomName); err != nil {
-		p.cfg.Log.Warn("queue provider room delete; the sweep retries", zap.Stringer("meeting_id", m.ID), zap.Error(err))
+		p.cfg.Log.Warn("queue provider room delete; the sweep retries", LogFields(m, zap.Error(err))...)
 	}
 }

@@ -158,6 +158,7 @@ func (s *Service) GetOrCreate(ctx context.Context, roomName, userID, connID stri
 		}
 		if m != nil {
 			s.cfg.Observer.Handout(path == "created")
+			s.cfg.Log.Debug("meeting handed out", LogFields(*m, zap.String("connection_id", in.ConnectionID), zap.String("path", path))...)
 			return visible(Handout{Room: r, Meeting: *m, ConnectionID: in.ConnectionID}, userID), nil
 		}
 		if err := s.ensureAdhoc(ctx, r, actor(in.UserID)); err != nil {
@@ -248,7 +249,7 @@ func (s *Service) provision(ctx context.Context, r room.Room, m *Meeting, key st
 func (s *Service) deleteRoomLater(ctx context.Context, m Meeting) {
 	if err := s.cfg.Jobs.DeleteProviderRoom(ctx, m.ID, m.Platform, m.RoomName); err != nil {
 		// The periodic sweep re-queues deletes of ended meetings a crash or outage lost.
-		s.cfg.Log.Warn("queue provider room delete", zap.Stringer("meeting_id", m.ID), zap.Error(err))
+		s.cfg.Log.Warn("queue provider room delete", LogFields(m, zap.Error(err))...)
 	}
 }
 

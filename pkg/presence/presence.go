@@ -103,7 +103,7 @@ func (r Reader) RoomsPresence(ctx context.Context, ms []meeting.Active) map[uuid
 			n, err := r.RoomPresence(ctx, m)
 			r.observe(m.Platform, err)
 			if err != nil {
-				r.Log.Warn("presence: room read failed, keeping meeting", zap.Stringer("meeting_id", m.ID), zap.Error(err))
+				r.Log.Warn("presence: room read failed, keeping meeting", m.LogFields(zap.Error(err))...)
 				return
 			}
 			mu.Lock()
@@ -179,6 +179,6 @@ func (p Poller) Poll(ctx context.Context, id uuid.UUID) error {
 	if err != nil {
 		return fmt.Errorf("presence.Poll %s: %w", id, err)
 	}
-	p.Log.Debug("presence polled", zap.Stringer("meeting_id", id), zap.Int("num_clients", n))
+	p.Log.Debug("presence polled", meeting.LogFields(m, zap.Int("num_clients", n))...)
 	return nil
 }

@@ -82,13 +82,13 @@ func (r Reconciler) domain(ctx context.Context, dp platform.DomainPresenceReader
 		if err != nil {
 			res.Failed++
 			r.count("error", 1)
-			r.Log.Warn("presence reconcile: sync failed", meetingFields(m, zap.Error(err))...)
+			r.Log.Warn("presence reconcile: sync failed", meeting.LogFields(m, zap.Error(err))...)
 			continue
 		}
 		res.Synced++
 		r.count("synced", 1)
 		if n != m.NumClients {
-			r.Log.Info("presence reconciled", meetingFields(m, zap.Int("was", m.NumClients), zap.Int("num_clients", n))...)
+			r.Log.Info("presence reconciled", meeting.LogFields(m, zap.Int("was", m.NumClients), zap.Int("num_clients", n))...)
 		}
 	}
 }
@@ -100,10 +100,4 @@ func (r Reconciler) count(outcome string, n int) {
 	for range n {
 		r.Observer.Reconciliation(outcome)
 	}
-}
-
-// meetingFields are the ids every lifecycle log line about a meeting carries.
-func meetingFields(m meeting.Meeting, more ...zap.Field) []zap.Field {
-	return append([]zap.Field{zap.Stringer("meeting_id", m.ID), zap.Stringer("room_id", m.RoomID),
-		zap.String("platform", m.Platform), zap.String("room_name", m.RoomName)}, more...)
 }

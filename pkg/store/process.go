@@ -16,7 +16,7 @@ import (
 // its live intent count, in one query.
 func (s MeetingStore) MeetingsActiveForProcessing(ctx context.Context, now time.Time) ([]meeting.Active, error) {
 	var out []meeting.Active
-	err := sqlx.SelectContext(ctx, s.q, &out, `SELECT m.id, m.kind, m.platform, m.room_name, m.end_date,
+	err := sqlx.SelectContext(ctx, s.q, &out, `SELECT m.id, m.room_id, m.kind, m.platform, m.room_name, m.end_date,
 		m.ever_joined, m.last_participant_left_at, r.grace_period_minutes,
 		(SELECT count(*) FROM join_intent i WHERE i.meeting_id = m.id AND i.expires_at > $1) AS live_intents
 		FROM meeting m JOIN room r ON r.id = m.room_id WHERE m.is_active ORDER BY m.id`, now)
