@@ -79,7 +79,7 @@ func seed(b *testing.B, db *sqlx.DB, emu *emulator.Daily, n int) {
 // with N: presence is read domain-wide in one call, and only deactivation candidates are
 // confirmed room by room.
 func BenchmarkProcessMeetings(b *testing.B) {
-	for _, n := range []int{100, 1000, 10000} {
+	for _, n := range []int{100, 1000, 10000, 100000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			db := storetest.NewDB(b)
 			emu := emulator.NewDaily(emulator.DailyOptions{APIKey: "k", Latency: 50 * time.Millisecond})
