@@ -1,0 +1,163 @@
+// Package scripts_test runs the set-up scripts the way a newcomer does: scripts/pg.sh started
+// twice, stopped, started again, and started from a second checkout while the first one holds
+// the port. It uses a private port and private data folders, never the shared cluster.
+package scripts_test
+
+import (
+	"context"
+	"database/sql"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/lib/pq" // the driver for the query through the url pg.sh prints
+	"github.com/stretchr/testify/require"
+)
+
+// pgPort is in the range handed to this test (18600-18699), far from the shared 55432.
+const pgPort = 18617
+
+// pgBinaries skips the test when no Postgres server binaries are installed (pg.sh's own rule:
+// PG_BIN, else the newest /usr/lib/postgresql/*/bin), and only then.
+func pgBinaries(t *testing.T) {
+	t.Helper()
+	if bin := os.Getenv("PG_BIN"); bin != "" {
+		if _, err := os.Stat(filepath.Join(bin, "pg_ctl")); err == nil {
+			return
+		}
+	}
+	if found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl"); len(found) > 0 {
+		return
+	}
+	t.Skip("no Postgres server binaries (set PG_BIN or install postgresql): pg.sh cannot be tested")
+}
+
+// dataDir returns a fresh folder for a cluster. As root pg.sh runs initdb as `postgres`, which
+// must traverse the test's temporary folders (created 0700 for root).
+func dataDir(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if os.Getuid() == 0 {
+		for _, d := range []string{filepath.Dir(dir), dir} {
+			require.NoError(t, os.Chmod(d, 0o711))
+		}
+	}
+	return filepath.Join(dir, name)
+}
+
+// pgSh runs scripts/pg.sh with the private port and the given data folder.
+func pgSh(t *testing.T, data string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "./pg.sh", args...)
+	cmd.Env = append(os.Environ(), "PG_PORT="+strconv.Itoa(pgPort), "PG_DATA="+data)
+	out, err := cmd.CombinedOutput()
+	return strings.TrimSpace(string(out)), err
+}
+
+// startCluster starts a cluster and stops it when the test ends, whatever happens.
+func startCluster(t *testing.T, data string) (string, error) {
+	t.Helper()
+	t.Cleanup(func() {
+		if out, err := pgSh(t, data, "stop"); err != nil {
+			t.Logf("pg.sh stop %s: %v: %s", data, err, out)
+		}
+		stopLeftover(t, data)
+	})
+	return pgSh(t, data, "start")
+}
+
+// stopLeftover stops a server pg.sh failed to stop (a broken pg.sh must not leak a cluster
+// whose folder the test is about to delete): fast shutdown of the postmaster in postmaster.pid.
+func stopLeftover(t *testing.T, data string) {
+	t.Helper()
+	pidFile, err := os.ReadFile(filepath.Join(data, "postmaster.pid"))
+	if err != nil {
+		return
+	}
+	pid, err := strconv.Atoi(strings.SplitN(string(pidFile), "\n", 2)[0])
+	if err != nil {
+		return
+	}
+	if proc, err := os.FindProcess(pid); err == nil && proc.Signal(syscall.SIGINT) == nil {
+		t.Logf("pg.sh left the cluster in %s running: stopped pid %d", data, pid)
+		for i := 0; i < 100 && proc.Signal(syscall.Signal(0)) == nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+}
+
+func query(t *testing.T, url string) string {
+	t.Helper()
+	db, err := sql.Open("postgres", url)
+	require.NoError(t, err)
+	defer db.Close()
+	var dir string
+	require.NoError(t, db.QueryRow("SHOW data_directory").Scan(&dir))
+	return dir
+}
+
+func portHeld() bool {
+	conn, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(pgPort), time.Second)
+	if err != nil {
+		return false
+	}
+	_ = conn.Close()
+	return true
+}
+
+func TestPgShStartTwiceStopStartAndAPortHeldByAnotherCheckout(t *testing.T) {
+	pgBinaries(t)
+	require.False(t, portHeld(), "port %d is already in use: this test needs it free", pgPort)
+	first := dataDir(t, "pg")
+
+	url, err := startCluster(t, first)
+	require.NoError(t, err, url)
+	require.Equal(t, "postgres://postgres@127.0.0.1:"+strconv.Itoa(pgPort)+"/postgres?sslmode=disable", url)
+	require.Equal(t, first, query(t, url), "the cluster serving the port is the one in PG_DATA")
+	pidFile, err := os.ReadFile(filepath.Join(first, "postmaster.pid"))
+	require.NoError(t, err)
+
+	// The second start leaves the running cluster alone: same folder, same server process.
+	again, err := pgSh(t, first, "start")
+	require.NoError(t, err, again)
+	require.Equal(t, url, again)
+	samePid, err := os.ReadFile(filepath.Join(first, "postmaster.pid"))
+	require.NoError(t, err)
+	require.Equal(t, strings.SplitN(string(pidFile), "\n", 2)[0], strings.SplitN(string(samePid), "\n", 2)[0],
+		"a second start must not start another server")
+	printed, err := pgSh(t, first, "url")
+	require.NoError(t, err)
+	require.Equal(t, url, printed)
+	require.Equal(t, first, query(t, url))
+
+	out, err := pgSh(t, first, "stop")
+	require.NoError(t, err, out)
+	require.False(t, portHeld(), "stop must free the port")
+	_, err = os.Stat(filepath.Join(first, "postmaster.pid"))
+	require.ErrorIs(t, err, os.ErrNotExist, "stop must stop the cluster")
+
+	out, err = pgSh(t, first, "start")
+	require.NoError(t, err, out)
+	require.Equal(t, first, query(t, url), "start after stop serves the same cluster again")
+
+	// Another checkout's cluster on the same port: one line naming the port, the folder that
+	// holds it and how to choose another port, and nothing started in the second folder.
+	second := dataDir(t, "pg")
+	out, err = startCluster(t, second)
+	require.Error(t, err, "a second cluster on a held port must fail")
+	lines := strings.Split(out, "\n")
+	require.Len(t, lines, 1, "one line, got: %s", out)
+	require.Contains(t, out, "port "+strconv.Itoa(pgPort))
+	require.Contains(t, out, "held by the cluster in "+first)
+	require.Contains(t, out, "PG_PORT=")
+	require.NotContains(t, out, "could not start server")
+	require.Equal(t, first, query(t, url), "the first cluster still serves the port")
+}
