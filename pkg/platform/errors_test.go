@@ -51,3 +51,23 @@ func TestErrorMessage(t *testing.T) {
 	err := &platform.Error{Provider: "daily", Op: "DeleteRoom", Status: 404, Type: "not-found", Message: "room x not found"}
 	require.Equal(t, "daily DeleteRoom: status 404 not-found: room x not found", err.Error())
 }
+
+// TestErrorMessageParts checks that absent parts are left out rather than printed empty: a
+// transport failure has no status, type or provider text, only its cause.
+func TestErrorMessageParts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err  *platform.Error
+		want string
+	}{
+		{&platform.Error{Provider: "whereby", Op: "CreateMeeting", Err: errors.New("dial tcp: refused")},
+			"whereby CreateMeeting: dial tcp: refused"},
+		{&platform.Error{Provider: "daily", Op: "MeetingToken", Status: 500}, "daily MeetingToken: status 500"},
+		{&platform.Error{Provider: "daily", Op: "CreateMeeting", Status: 400, Type: "invalid-request-error",
+			Message: "a room named x already exists", Err: platform.ErrAlreadyExists},
+			"daily CreateMeeting: status 400 invalid-request-error: a room named x already exists: platform: already exists"},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, tt.err.Error())
+	}
+}
