@@ -1,12 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/monadical/reflector-go/pkg/heartbeat"
 )
 
 // healthcheckCmd probes a process's /healthz or /readyz from inside its container: the
@@ -20,33 +21,14 @@ func (a *app) healthcheckCmd() *cobra.Command {
 			"  reflectorctl healthcheck http://127.0.0.1:9090/readyz   # worker, scheduler (OPS_ADDR)",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			status, err := probe(cmd.Context(), args[0], timeout)
-			if err != nil {
+			p := heartbeat.Pinger{URL: args[0], Client: &http.Client{Timeout: timeout}}
+			if err := p.Ping(cmd.Context()); err != nil {
 				return err
 			}
-			fmt.Fprintln(a.out, status)
+			fmt.Fprintln(a.out, "ok")
 			return nil
 		},
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "give up after this long")
 	return cmd
-}
-
-// probe GETs url and returns its status line; any answer but 2xx is an error.
-func probe(ctx context.Context, url string, timeout time.Duration) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return "", fmt.Errorf("healthcheck: %w", err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("healthcheck: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return "", fmt.Errorf("healthcheck: %s answered %s", req.URL.Redacted(), resp.Status)
-	}
-	return resp.Status, nil
 }

@@ -44,7 +44,8 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 		Webhooks:      m.Inbox(setup.Webhooks(db, platforms, queue, recordings, log)),
 		WebhookHealth: m.WebhookHealth(setup.WebhookHealth(platforms, log)),
 		RoomHooks:     setup.RoomHooks(cfg, db, log, 30*time.Second), Reconciler: setup.Reconciler(lc),
-		Orphans: setup.OrphanSweeper(cfg, lc, platforms)})
+		Healthcheck: setup.Heartbeat(cfg),
+		Orphans:     setup.OrphanSweeper(cfg, lc, platforms)})
 	mux.Use(m.Tasks)
 	m.WatchQueues(conn.Inspector, tasks.QueueNames(), log)
 	m.WatchDatabase(store.NewOpsStore(db), log)

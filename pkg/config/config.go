@@ -46,6 +46,7 @@ type Config struct {
 	Calendar  CalendarConfig
 	Recording RecordingConfig
 	Web       WebConfig
+	Ops       OpsConfig
 }
 
 // AuthConfig selects and configures authentication.
@@ -179,6 +180,7 @@ func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 			AccessKeyID: r.str("WHEREBY_STORAGE_AWS_ACCESS_KEY_ID", ""), SecretKey: r.str("WHEREBY_STORAGE_AWS_SECRET_ACCESS_KEY", ""),
 		},
 		WebhookReplayWindow:   r.duration("WEBHOOK_REPLAY_WINDOW", 5*time.Minute),
+		Ops:                   readOps(&r),
 		WebhookHealthInterval: r.duration("WEBHOOK_HEALTH_INTERVAL", 5*time.Minute),
 		Lifecycle: LifecycleConfig{
 			MeetingDuration:           r.duration("MEETING_DURATION", 8*time.Hour),
@@ -266,6 +268,7 @@ func (c *Config) Redacted() map[string]any {
 		"process_meetings_interval": c.Lifecycle.ProcessMeetingsInterval.String(),
 		"recording":                 c.Recording.redacted(),
 		"web":                       c.Web.redacted(),
+		"ops":                       c.Ops.redacted(),
 	}
 }
 

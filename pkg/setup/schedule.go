@@ -14,5 +14,8 @@ func Schedule(cfg *config.Config) []tasks.Periodic {
 	WebhookIntervals(cfg, &iv)
 	PresenceIntervals(cfg, &iv)
 	iv.RoomOrphanSweep = cfg.Lifecycle.RoomSweepInterval
+	if cfg.Ops.HealthcheckURL != "" {
+		iv.HealthcheckPing = tasks.HealthcheckEvery
+	}
 	return tasks.Schedule(iv)
 }

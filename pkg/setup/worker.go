@@ -1,12 +1,14 @@
 package setup
 
 import (
+	"context"
 	"errors"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"go.uber.org/zap"
 
+	"github.com/monadical/reflector-go/pkg/redact"
 	"github.com/monadical/reflector-go/pkg/tasks"
 )
 
@@ -31,7 +33,26 @@ func WorkerServer(opt asynq.RedisConnOpt, concurrency int, shutdown time.Duratio
 		Queues:          tasks.Queues(),
 		ShutdownTimeout: shutdown - shutdownMargin(shutdown),
 		RetryDelayFunc:  retryDelay,
+		ErrorHandler:    logTaskError(log),
 		Logger:          log.Sugar(),
+	})
+}
+
+// logTaskError logs a failed task run: at warn while asynq will retry it, at error (which
+// the error reporter sends to Sentry) once it failed for good, retries exhausted or skipped.
+// asynq itself logs nothing about handler errors.
+func logTaskError(log *zap.Logger) asynq.ErrorHandler {
+	return asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+		retried, _ := asynq.GetRetryCount(ctx)
+		maxRetry, _ := asynq.GetMaxRetry(ctx)
+		id, _ := asynq.GetTaskID(ctx)
+		fields := []zap.Field{zap.String("task", t.Type()), zap.String("task_id", id), zap.Int("retried", retried),
+			zap.String("error", redact.Text(err.Error()))}
+		if retried >= maxRetry || errors.Is(err, asynq.SkipRetry) {
+			log.Error("task failed", fields...)
+			return
+		}
+		log.Warn("task attempt failed", fields...)
 	})
 }
 

@@ -28,6 +28,8 @@ type Deps struct {
 	RoomHooks RoomWebhookDeliverer
 	// Orphans, when set, registers the orphan provider room sweep.
 	Orphans OrphanSweeper
+	// Healthcheck, when set (HEALTHCHECK_URL), registers healthcheck:ping.
+	Healthcheck HealthcheckPinger
 }
 
 // NewMux registers one handler per task type.
@@ -46,5 +48,8 @@ func NewMux(d Deps) *asynq.ServeMux {
 		mux.Handle(TypeRoomWebhook, RoomWebhookHandler{Hooks: d.RoomHooks})
 	}
 	registerOrphans(mux, d)
+	if d.Healthcheck != nil {
+		mux.Handle(TypeHealthcheckPing, HealthcheckPingHandler{Pinger: d.Healthcheck, Log: d.Log})
+	}
 	return mux
 }

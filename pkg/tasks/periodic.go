@@ -93,6 +93,8 @@ type Intervals struct {
 	PresenceReconcile time.Duration
 	// RoomOrphanSweep (PROVIDER_ROOM_SWEEP_INTERVAL) paces the orphan provider room sweep.
 	RoomOrphanSweep time.Duration
+	// HealthcheckPing (HealthcheckEvery with HEALTHCHECK_URL, else zero) paces healthcheck:ping.
+	HealthcheckPing time.Duration
 }
 
 // Schedule is the periodic table.
@@ -100,5 +102,5 @@ func Schedule(iv Intervals) []Periodic {
 	out := append([]Periodic{
 		{Type: TypeMeetingsProcess, Every: iv.ProcessMeetings, Queue: QueueCritical, Timeout: 2 * time.Minute, MaxRetry: 0},
 	}, append(append(append(calendarPeriodic(iv), recordingPeriodic(iv)...), webhookPeriodic(iv)...), presencePeriodic(iv)...)...)
-	return append(out, roomPeriodic(iv)...)
+	return append(append(out, roomPeriodic(iv)...), healthcheckPeriodic(iv)...)
 }
