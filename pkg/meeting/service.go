@@ -17,9 +17,10 @@ import (
 type Store interface {
 	InTx(ctx context.Context, fn func(tx Store) error) error
 	// MeetingForJoin returns the room named roomName and, if it has a joinable ad-hoc meeting,
-	// that meeting with intent registered for it, in one statement holding a share lock on
-	// the meeting row (so a concurrent deactivation either sees the intent or is seen).
-	MeetingForJoin(ctx context.Context, roomName string, in Intent, now time.Time) (room.Room, *Meeting, error)
+	// that meeting with intent registered for it and ev (its MeetingID aside) appended to its
+	// timeline, in one statement holding a share lock on the meeting row (so a concurrent
+	// deactivation either sees the intent or is seen).
+	MeetingForJoin(ctx context.Context, roomName string, in Intent, ev Event, now time.Time) (room.Room, *Meeting, error)
 	// MeetingJoinByID does the same for a chosen meeting; registered is false when the
 	// meeting is not joinable (and then no intent was written).
 	MeetingJoinByID(ctx context.Context, roomName string, id uuid.UUID, in Intent, now time.Time) (room.Room, Meeting, bool, error)
@@ -170,18 +171,9 @@ func (s *Service) GetOrCreate(ctx context.Context, roomName, userID, connID stri
 }
 
 // joinExisting is the handout of GetOrCreate: the room's joinable meeting with the intent
-// registered, and the handout (by path) on its timeline, in one transaction.
+// registered and the handout (by path) on its timeline, in one statement.
 func (s *Service) joinExisting(ctx context.Context, roomName string, in Intent, path string, now time.Time) (room.Room, *Meeting, error) {
-	var r room.Room
-	var m *Meeting
-	err := s.cfg.Store.InTx(ctx, func(tx Store) error {
-		var err error
-		if r, m, err = tx.MeetingForJoin(ctx, roomName, in, now); err != nil || m == nil {
-			return err
-		}
-		return tx.TimelineAppend(ctx, handoutEvent(m.ID, in, path, now))
-	})
-	return r, m, err
+	return s.cfg.Store.MeetingForJoin(ctx, roomName, in, handoutEvent(uuid.Nil, in, path, now), now)
 }
 
 // endExpired closes the room's meeting found past its end date by a joiner (who).

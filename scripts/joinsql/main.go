@@ -19,6 +19,7 @@ func main() {
 	}
 	room := "'" + strings.ReplaceAll(os.Args[1], "'", "''") + "'"
 	q := strings.NewReplacer("$1", room, "$2", "(:c)::text", "$3", "NULL::text", "$4", "now()",
-		"$5", "(now() + interval '30 seconds')", "$6", "'joining'").Replace(store.JoinSQL())
+		"$5", "(now() + interval '30 seconds')", "$6", "'joining'",
+		"$7", "'handout'", "$8", "'anonymous'", "$9", `'{"path": "existing"}'`).Replace(store.JoinSQL())
 	fmt.Printf("\\set c random(1, 2000000000)\n%s;\n", strings.Join(strings.Fields(q), " "))
 }
