@@ -37,13 +37,10 @@ func WebhookReceiver(db *sqlx.DB, platforms *platform.Registry, queue tasks.Enqu
 // webhookFlushers is the number of grouped inbox inserts in flight at once.
 const webhookFlushers = 4
 
-// WebhookHealth builds the Daily webhook check; its Daily is nil (a no-op) without Daily.
+// WebhookHealth builds the check of the providers' webhooks (those with the
+// platform.WebhookAdmin capability).
 func WebhookHealth(platforms *platform.Registry, log *zap.Logger) *webhook.Health {
-	h := &webhook.Health{Log: log.Named("webhook")}
-	if c, err := platforms.Get(platform.Daily); err == nil {
-		h.Daily, _ = c.(webhook.DailyWebhooks)
-	}
-	return h
+	return &webhook.Health{Platforms: platforms, Log: log.Named("webhook")}
 }
 
 // WebhookIntervals adds the webhook jobs to the periodic table: the inbox sweep always, the

@@ -7,23 +7,21 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/monadical/reflector-go/pkg/platform/daily"
+	"github.com/monadical/reflector-go/pkg/platform"
 )
 
-// stateFailed is the state Daily puts a webhook in after repeated failed deliveries; it then
-// stops sending until the webhook is updated.
-const stateFailed = "FAILED"
-
-// DailyWebhooks is the part of the Daily client the health check uses.
-type DailyWebhooks interface {
-	Webhooks(ctx context.Context) ([]daily.Webhook, error)
-	ReactivateWebhook(ctx context.Context, uuid string) (daily.Webhook, error)
+// Registry lists the configured providers (platform.Registry).
+type Registry interface {
+	Names() []string
+	Get(name string) (platform.Client, error)
 }
 
-// Health re-activates Daily webhooks found FAILED, so meetings do not silently lose events.
+// Health re-activates provider webhooks found failed (Daily stops delivering after repeated
+// failures), so meetings do not silently lose events. It checks every provider that has the
+// platform.WebhookAdmin capability.
 type Health struct {
-	Daily DailyWebhooks // nil: Daily is not configured and Check does nothing
-	Log   *zap.Logger
+	Platforms Registry // nil: no provider is configured and Check does nothing
+	Log       *zap.Logger
 
 	reactivated atomic.Int64 // since start, for the logs
 }
@@ -33,37 +31,53 @@ type HealthResult struct {
 	Checked, Failed, Reactivated int
 }
 
-// Check lists Daily's webhooks and re-activates every FAILED one. A webhook that cannot be
-// re-activated (Daily's test ping to us failed) is logged and reported in the error; the
-// others are still tried.
+// Check lists each provider's webhooks and re-activates every failed one. A webhook that
+// cannot be re-activated (the provider's test ping to us failed) is logged and reported in
+// the error; the others are still tried.
 func (h *Health) Check(ctx context.Context) (HealthResult, error) {
-	if h.Daily == nil {
-		return HealthResult{}, nil
+	var res HealthResult
+	if h.Platforms == nil {
+		return res, nil
 	}
-	hooks, err := h.Daily.Webhooks(ctx)
+	var firstErr error
+	for _, name := range h.Platforms.Names() {
+		c, err := h.Platforms.Get(name)
+		admin, ok := c.(platform.WebhookAdmin)
+		if err != nil || !ok {
+			continue
+		}
+		if err := h.check(ctx, name, admin, &res); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return res, firstErr
+}
+
+func (h *Health) check(ctx context.Context, provider string, admin platform.WebhookAdmin, res *HealthResult) error {
+	hooks, err := admin.WebhookStates(ctx)
 	if err != nil {
-		return HealthResult{}, fmt.Errorf("webhook.Health: list daily webhooks: %w", err)
+		return fmt.Errorf("webhook.Health: list %s webhooks: %w", provider, err)
 	}
-	res := HealthResult{Checked: len(hooks)}
+	res.Checked += len(hooks)
 	var firstErr error
 	for _, w := range hooks {
-		if w.State != stateFailed {
+		if !w.Failed {
 			continue
 		}
 		res.Failed++
-		if _, err := h.Daily.ReactivateWebhook(ctx, w.UUID); err != nil {
-			h.log().Error("daily webhook FAILED and could not be re-activated", zap.String("uuid", w.UUID),
-				zap.String("url", w.URL), zap.Int("failed_count", w.FailedCount), zap.Error(err))
+		fields := []zap.Field{zap.String("provider", provider), zap.String("id", w.ID), zap.String("url", w.URL),
+			zap.Int("failed_count", w.FailedCount)}
+		if err := admin.ReviveWebhook(ctx, w.ID); err != nil {
+			h.log().Error("webhook FAILED and could not be re-activated", append(fields, zap.Error(err))...)
 			if firstErr == nil {
-				firstErr = fmt.Errorf("webhook.Health: reactivate %s: %w", w.UUID, err)
+				firstErr = fmt.Errorf("webhook.Health: reactivate %s %s: %w", provider, w.ID, err)
 			}
 			continue
 		}
 		res.Reactivated++
-		h.log().Warn("daily webhook was FAILED, re-activated", zap.String("uuid", w.UUID), zap.String("url", w.URL),
-			zap.Int("failed_count", w.FailedCount), zap.Int64("reactivated_total", h.reactivated.Add(1)))
+		h.log().Warn("webhook was FAILED, re-activated", append(fields, zap.Int64("reactivated_total", h.reactivated.Add(1)))...)
 	}
-	return res, firstErr
+	return firstErr
 }
 
 func (h *Health) log() *zap.Logger {

@@ -10,8 +10,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/platform"
-	"github.com/monadical/reflector-go/pkg/platform/daily"
-	"github.com/monadical/reflector-go/pkg/platform/whereby"
 	"github.com/monadical/reflector-go/pkg/recording"
 )
 
@@ -81,45 +79,37 @@ func (s *Service) process(ctx context.Context, ev Event) error {
 	})
 }
 
-// effectOf decides what an event does. A payload we cannot decode gets no effect and a note:
-// retrying cannot fix it.
+// effectOf decides what an event does; its provider decodes it (platform.WebhookReader). A
+// payload that cannot be decoded gets no effect and a note: retrying cannot fix it.
 func (s *Service) effectOf(ctx context.Context, ev Event) (effect, error) {
-	switch ev.Provider {
-	case platform.Daily:
-		de, err := daily.ParseEvent(ev.Body)
-		if err != nil {
-			return effect{note: err.Error()}, nil //nolint:nilerr // retrying cannot fix it
-		}
-		return s.dailyEffect(ctx, de)
-	case platform.Whereby:
-		we, err := whereby.ParseEvent(ev.Body)
-		if err != nil {
-			return effect{note: err.Error()}, nil //nolint:nilerr // retrying cannot fix it
-		}
-		return s.wherebyEffect(ctx, ev, we)
+	r, _, err := s.reader(ev.Provider)
+	if err != nil {
+		return effect{note: "unknown provider"}, nil //nolint:nilerr // a provider no longer configured: nothing to retry
 	}
-	return effect{note: "unknown provider"}, nil
-}
-
-func (s *Service) dailyEffect(ctx context.Context, ev daily.Event) (effect, error) {
-	switch p := ev.Payload.(type) {
-	case *daily.ParticipantPayload:
-		return s.pollMeeting(ctx, p.Room)
-	case *daily.RecordingReadyPayload:
-		return s.recordingReady(p), nil
-	case *daily.RecordingStartedPayload:
-		return s.recordingStarted(platform.Daily, p.RoomName, daily.Time(p.StartTS)), nil
+	we, err := r.WebhookEvent(ev.Body)
+	if err != nil {
+		return effect{note: err.Error()}, nil //nolint:nilerr // retrying cannot fix it
+	}
+	switch {
+	case we.Count != nil:
+		return s.countEffect(ctx, ev, we)
+	case we.PresenceChanged != nil:
+		return s.pollMeeting(ctx, ev.Provider, we.PresenceChanged.RoomName)
+	case we.RecordingReady != nil:
+		return s.recordingReady(we.RecordingReady), nil
+	case we.RecordingStarted != nil:
+		return s.recordingStarted(ev.Provider, we.RecordingStarted.RoomName, startedAt(ev, we.RecordingStarted)), nil
 	}
 	return effect{note: "stored only: " + ev.Type}, nil
 }
 
-// pollMeeting queues a presence poll of the meeting in a Daily room: Daily's participant
-// events are hints, presence is read from the provider.
-func (s *Service) pollMeeting(ctx context.Context, roomName string) (effect, error) {
+// pollMeeting queues a presence poll of the meeting in a provider room: participant events
+// that carry no count are hints, presence is read from the provider.
+func (s *Service) pollMeeting(ctx context.Context, provider, roomName string) (effect, error) {
 	if roomName == "" {
 		return effect{note: "participant event without a room name"}, nil
 	}
-	m, err := s.cfg.Store.MeetingByProviderRoom(ctx, platform.Daily, roomName, "")
+	m, err := s.cfg.Store.MeetingByProviderRoom(ctx, provider, roomName, "")
 	if errors.Is(err, ErrMeetingNotFound) {
 		return effect{note: "no meeting for room " + roomName}, nil
 	}
@@ -131,14 +121,14 @@ func (s *Service) pollMeeting(ctx context.Context, roomName string) (effect, err
 	}}, nil
 }
 
-// recordingReady hands a finished Daily recording to the recording ingestion. A permanent
-// failure there (no bucket configured, unknown recording type) is noted, not retried.
-func (s *Service) recordingReady(p *daily.RecordingReadyPayload) effect {
+// recordingReady hands a finished recording to the recording ingestion. A permanent failure
+// there (no bucket configured, unknown recording type) is noted, not retried.
+func (s *Service) recordingReady(p *platform.RecordingReady) effect {
 	if s.cfg.Recordings == nil {
 		return effect{note: "stored only: no recording handler configured"}
 	}
 	ready := recording.DailyReady{Type: p.Type, RecordingID: p.RecordingID, RoomName: p.RoomName,
-		StartTS: int64(p.StartTS), Duration: p.Duration, S3Key: p.S3Key}
+		StartTS: p.StartTS, Duration: p.Duration, S3Key: p.S3Key}
 	for _, t := range p.Tracks {
 		ready.Tracks = append(ready.Tracks, recording.DailyTrack{Type: t.Type, S3Key: t.S3Key, Size: t.Size})
 	}
@@ -150,6 +140,14 @@ func (s *Service) recordingReady(p *daily.RecordingReadyPayload) effect {
 		}
 		return "", err
 	}}
+}
+
+// startedAt is a recording start's own time, or else the event's.
+func startedAt(ev Event, r *platform.RecordingStarted) time.Time {
+	if r.At.IsZero() {
+		return eventTime(ev)
+	}
+	return r.At
 }
 
 // recordingStarted tells the recording ingestion a provider started recording a room.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,8 +14,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/platform"
-	"github.com/monadical/reflector-go/pkg/platform/daily"
-	"github.com/monadical/reflector-go/pkg/platform/whereby"
 )
 
 // Ack is the outcome of one accepted delivery. Every accepted delivery is answered 200 with
@@ -29,35 +26,25 @@ type Ack struct {
 	Type      string // event type
 }
 
-// keptHeaders are the request headers stored with an event, by provider.
-func keptHeaders(provider string) []string {
-	switch provider {
-	case platform.Daily:
-		return []string{daily.HeaderSignature, daily.HeaderTimestamp, "Content-Type", "User-Agent"}
-	case platform.Whereby:
-		return []string{whereby.HeaderSignature, "Content-Type", "User-Agent"}
-	}
-	return []string{"Content-Type", "User-Agent"}
-}
-
 // Receive verifies a delivery over its raw bytes, stores it once, queues its processing and
 // acknowledges it. Errors: ErrBadSignature (401), ErrMalformed (400), anything else is a
 // storage failure (500, so the provider retries). An enqueue failure after the insert is not
 // an error: the row is durable and the sweep re-enqueues it.
 func (s *Service) Receive(ctx context.Context, provider string, h http.Header, body []byte) (Ack, error) {
-	if err := s.verify(provider, h, body); err != nil {
+	r, err := s.verify(provider, h, body)
+	if err != nil {
 		return Ack{}, err
 	}
-	if provider == platform.Daily && daily.IsHandshake(body) {
+	if r.WebhookHandshake(body) {
 		return Ack{Handshake: true}, nil
 	}
-	ev, err := envelope(provider, body)
+	ev, err := envelope(r, provider, body)
 	if err != nil {
 		return Ack{}, fmt.Errorf("webhook.Receive %s: %w", provider, err)
 	}
 	ev.ReceivedAt = s.cfg.Now().UTC()
 	ev.Headers = Headers{}
-	for _, k := range keptHeaders(provider) {
+	for _, k := range append(r.WebhookHeaders(), "Content-Type", "User-Agent") {
 		if v := h.Get(k); v != "" {
 			ev.Headers[k] = v
 		}
@@ -79,33 +66,42 @@ func (s *Service) Receive(ctx context.Context, provider string, h http.Header, b
 	return ack, nil
 }
 
-// verify checks the signature with the provider's client. An unknown provider or one without
-// a secret is a bad signature: the request cannot be authenticated.
-func (s *Service) verify(provider string, h http.Header, body []byte) error {
-	c, err := s.cfg.Platforms.Get(provider)
+// verify checks the signature with the provider's client and returns the client's webhook
+// reader. An unknown provider, one without a secret or one that sends no webhooks is a bad
+// signature: the request cannot be authenticated.
+func (s *Service) verify(provider string, h http.Header, body []byte) (platform.WebhookReader, error) {
+	r, c, err := s.reader(provider)
 	if err != nil {
-		return fmt.Errorf("webhook.Receive %s: %w: %w", provider, err, ErrBadSignature)
+		return nil, fmt.Errorf("webhook.Receive %s: %w: %w", provider, err, ErrBadSignature)
 	}
 	if err := c.VerifyWebhook(h, body, s.cfg.Now()); err != nil {
 		if !errors.Is(err, platform.ErrBadSignature) {
 			s.cfg.Log.Warn("webhook verification failed unexpectedly", zap.String("provider", provider), zap.Error(err))
 		}
-		return fmt.Errorf("webhook.Receive %s: %w: %w", provider, err, ErrBadSignature)
+		return nil, fmt.Errorf("webhook.Receive %s: %w: %w", provider, err, ErrBadSignature)
 	}
-	return nil
+	return r, nil
+}
+
+// reader finds the provider's client and its webhook reader.
+func (s *Service) reader(provider string) (platform.WebhookReader, platform.Client, error) {
+	c, err := s.cfg.Platforms.Get(provider)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, ok := c.(platform.WebhookReader)
+	if !ok {
+		return nil, nil, fmt.Errorf("%s reads no webhooks: %w", provider, platform.ErrUnknownPlatform)
+	}
+	return r, c, nil
 }
 
 // envelope reads the fields the inbox keeps: id, type and provider time. Payloads are decoded
 // only when processed, so a verified event whose payload we cannot read is still stored and
 // acknowledged. A body that is not a JSON object with a type is ErrMalformed.
-func envelope(provider string, body []byte) (Event, error) {
-	var env struct {
-		ID        string          `json:"id"`
-		Type      string          `json:"type"`
-		EventTS   json.RawMessage `json:"event_ts"`  // Daily: float unix seconds
-		CreatedAt json.RawMessage `json:"createdAt"` // Whereby: RFC 3339
-	}
-	if err := json.Unmarshal(body, &env); err != nil {
+func envelope(r platform.WebhookReader, provider string, body []byte) (Event, error) {
+	env, err := r.WebhookEnvelope(body)
+	if err != nil {
 		return Event{}, fmt.Errorf("%w: %w", err, ErrMalformed)
 	}
 	if env.Type == "" {
@@ -121,17 +117,8 @@ func envelope(provider string, body []byte) (Event, error) {
 		env.Type = strings.ToValidUTF8(strings.ReplaceAll(env.Type, "\x00", ""), "?")
 	}
 	ev := Event{Provider: provider, EventID: env.ID, Type: env.Type, Body: body}
-	switch provider {
-	case platform.Daily:
-		var ts float64
-		if json.Unmarshal(env.EventTS, &ts) == nil && ts > 0 {
-			ev.EventTS = ptr(daily.Time(ts).UTC())
-		}
-	case platform.Whereby:
-		var at time.Time
-		if json.Unmarshal(env.CreatedAt, &at) == nil && !at.IsZero() {
-			ev.EventTS = ptr(at.UTC())
-		}
+	if !env.At.IsZero() {
+		ev.EventTS = ptr(env.At)
 	}
 	if ev.EventID == "" {
 		// Without a provider id, identical bodies are the same event.
