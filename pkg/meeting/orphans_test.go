@@ -7,14 +7,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/apptest"
+	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
+	"github.com/monadical/reflector-go/pkg/tasks"
 )
 
 var errCrash = errors.New("simulated crash before commit")
@@ -209,4 +212,31 @@ func TestConcurrentExtraMeetingsKeepTheCap(t *testing.T) {
 	require.Equal(t, n-3, refused)
 	require.Equal(t, 3, a.Count(t, "SELECT count(*) FROM meeting WHERE kind = 'extra' AND is_active"))
 	require.Len(t, a.Daily.Rooms(), 3, "the provider rooms of refused meetings are deleted")
+}
+
+// TestOrphanSweepIsScheduledAndHandled: room:sweep-orphans is in the scheduler's table every
+// PROVIDER_ROOM_SWEEP_INTERVAL (0 turns it off), and the worker's mux runs it.
+func TestOrphanSweepIsScheduledAndHandled(t *testing.T) {
+	t.Parallel()
+	find := func(env map[string]string) (tasks.Periodic, bool) {
+		base := map[string]string{"DATABASE_URL": "postgres://x", "REDIS_URL": "redis://x", "DAILY_API_KEY": "k"}
+		for k, v := range env {
+			base[k] = v
+		}
+		cfg, err := config.Load(func(k string) string { return base[k] })
+		require.NoError(t, err)
+		return tasks.Find(setup.Schedule(cfg), tasks.TypeRoomSweepOrphans)
+	}
+	p, ok := find(nil)
+	require.True(t, ok)
+	require.Equal(t, 10*time.Minute, p.Every)
+	_, ok = find(map[string]string{"PROVIDER_ROOM_SWEEP_INTERVAL": "0"})
+	require.False(t, ok)
+
+	b := setupOrphans(t)
+	orphan := b.crashOnce(t)
+	b.clock.Advance(margin + time.Minute)
+	mux := tasks.NewMux(tasks.Deps{Orphans: b.sweeper, Log: zap.NewNop()})
+	require.NoError(t, mux.ProcessTask(context.Background(), asynq.NewTask(p.Type, nil)))
+	require.NotContains(t, b.a.Daily.Rooms(), orphan[0])
 }
