@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/monadical/reflector-go/pkg/calendar"
+	"github.com/monadical/reflector-go/pkg/internal/testkit"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/store/storetest"
 )
@@ -42,15 +43,6 @@ func readFixture(t testing.TB, name string) []byte {
 	require.NoError(t, err)
 	return b
 }
-
-// clock is the injected time, moved by tests.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
 
 // feedServer serves one ICS body with an ETag, answers conditional requests with 304, and can
 // be switched to misbehave.
@@ -137,7 +129,7 @@ func (m *slotMeetings) CreateCalendarMeeting(ctx context.Context, req calendar.C
 type testBundle struct {
 	db       *sqlx.DB
 	svc      *calendar.Service
-	clock    *clock
+	clock    *testkit.Clock
 	feed     *feedServer
 	meetings *slotMeetings
 	roomID   uuid.UUID
@@ -152,7 +144,7 @@ type setupOpts struct {
 func setup(t testing.TB, o setupOpts) *testBundle {
 	t.Helper()
 	db := storetest.NewDB(t)
-	b := &testBundle{db: db, clock: &clock{now: at(o.now)}, feed: newFeedServer(t), meetings: &slotMeetings{db: db}}
+	b := &testBundle{db: db, clock: testkit.NewClock(at(o.now)), feed: newFeedServer(t), meetings: &slotMeetings{db: db}}
 	if o.fixture != "" {
 		b.feed.Set(readFixture(t, o.fixture))
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/monadical/reflector-go/pkg/apptest"
 	"github.com/monadical/reflector-go/pkg/config"
+	"github.com/monadical/reflector-go/pkg/internal/testkit"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
 	"github.com/monadical/reflector-go/pkg/setup"
@@ -59,7 +60,7 @@ func (t crashingTx) MeetingInsert(ctx context.Context, m meeting.Meeting) error 
 
 type orphanBundle struct {
 	a       *apptest.App
-	clock   *clock
+	clock   *testkit.Clock
 	st      *crashingStore
 	svc     *meeting.Service
 	sweeper meeting.OrphanSweeper
@@ -69,7 +70,7 @@ const margin = meeting.DefaultRoomMargin // PROVIDER_ROOM_SWEEP_MARGIN's default
 
 func setupOrphans(t *testing.T) *orphanBundle {
 	t.Helper()
-	clk := &clock{now: time.Now().UTC().Truncate(time.Millisecond)}
+	clk := testkit.NewClock(time.Now().UTC().Truncate(time.Millisecond))
 	a := apptest.New(t, apptest.Options{Now: clk.Now})
 	a.CreateRoom(t, "crashy")
 	ms := store.NewMeetingStore(a.DB)
@@ -82,7 +83,7 @@ func setupOrphans(t *testing.T) *orphanBundle {
 
 // newReplica is a meeting service as an API process builds it, on st, deleting discarded
 // provider rooms at once as a worker would.
-func newReplica(a *apptest.App, clk *clock, st meeting.Store, more ...func(*meeting.Config)) *meeting.Service {
+func newReplica(a *apptest.App, clk *testkit.Clock, st meeting.Store, more ...func(*meeting.Config)) *meeting.Service {
 	deps := setup.LifecycleDeps{DB: a.DB, Platforms: a.Platforms, Jobs: simJobs{platforms: a.Platforms}, Log: zap.NewNop()}
 	return setup.MeetingService(a.Config, deps, append(more, func(c *meeting.Config) { c.Store, c.Now = st, clk.Now })...)
 }
@@ -189,7 +190,7 @@ func TestConcurrentExtraMeetingsKeepTheCap(t *testing.T) {
 	a := apptest.New(t, apptest.Options{})
 	a.CreateRoom(t, "dups")
 	a.Daily.SetLatency(100 * time.Millisecond)
-	svc := newReplica(a, &clock{now: time.Now()}, store.NewMeetingStore(a.DB), func(c *meeting.Config) { c.MaxExtraMeetings = 3 })
+	svc := newReplica(a, testkit.NewClock(time.Now()), store.NewMeetingStore(a.DB), func(c *meeting.Config) { c.MaxExtraMeetings = 3 })
 	const n = 12
 	errs := make(chan error, n)
 	var wg sync.WaitGroup

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/monadical/reflector-go/pkg/apptest"
+	"github.com/monadical/reflector-go/pkg/internal/testkit"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
 	"github.com/monadical/reflector-go/pkg/room"
@@ -22,7 +23,7 @@ import (
 
 type procBundle struct {
 	a     *apptest.App
-	clock *clock
+	clock *testkit.Clock
 	proc  *meeting.Processor
 	id    string
 	prov  string
@@ -32,7 +33,7 @@ type procBundle struct {
 // processor and every service share one fake clock.
 func setupProc(t *testing.T) *procBundle {
 	t.Helper()
-	clk := &clock{now: time.Now().UTC().Truncate(time.Millisecond)} // Postgres keeps microseconds
+	clk := testkit.NewClock(time.Now().UTC().Truncate(time.Millisecond)) // Postgres keeps microseconds
 	a := apptest.New(t, apptest.Options{Now: clk.Now})
 	ten := 10
 	a.CreateRoom(t, "proc", func(in *room.Input) { in.GracePeriodMinutes = &ten })

@@ -18,6 +18,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/monadical/reflector-go/pkg/apptest"
+	"github.com/monadical/reflector-go/pkg/internal/testkit"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform"
 	"github.com/monadical/reflector-go/pkg/platform/daily"
@@ -33,18 +34,6 @@ import (
 // presence lags 0-15 s. Users join, sit in the WebRTC handshake (invisible to presence),
 // connect, leave, close tabs and rejoin quickly; /joined calls get lost; process-meetings
 // ticks at any moment. After every step it checks the invariants.
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // simJobs runs a provider room delete right away, as a worker would after commit.
 type simJobs struct{ platforms *platform.Registry }
@@ -76,7 +65,7 @@ type user struct {
 
 type world struct {
 	db    *sqlx.DB
-	clock *clock
+	clock *testkit.Clock
 	emu   *emulator.Daily
 	svc   *meeting.Service
 	proc  *meeting.Processor
@@ -114,7 +103,7 @@ func newWorld(t *rapid.T, db *sqlx.DB, off bool) *world {
 	if err != nil {
 		t.Fatalf("truncate: %v", err)
 	}
-	clk := &clock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	clk := testkit.NewClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))
 	minLag := 0
 	if off { // the safeguards cover for lagging presence: look where they matter
 		minLag = 5

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/monadical/reflector-go/pkg/internal/testkit"
 	"github.com/monadical/reflector-go/pkg/objstore/objstoretest"
 	"github.com/monadical/reflector-go/pkg/recording"
 	"github.com/monadical/reflector-go/pkg/store"
@@ -86,24 +87,6 @@ func (j *jobs) queuedTranscripts() []taskRef {
 	return append([]taskRef(nil), j.transcripts...)
 }
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type testBundle struct {
 	ctx   context.Context
 	db    *sqlx.DB
@@ -111,7 +94,7 @@ type testBundle struct {
 	s3    *objstoretest.Fake
 	stt   *emulator.Emulator
 	jobs  *jobs
-	clock *clock
+	clock *testkit.Clock
 	svc   *recording.Service
 	cfg   recording.Config
 }
@@ -130,7 +113,7 @@ func setup(t *testing.T, o setupOpts) *testBundle {
 	t.Cleanup(sttSrv.Close)
 	b := &testBundle{
 		ctx: context.Background(), db: db, st: store.NewRecordingStore(db), s3: s3, stt: stt,
-		jobs: &jobs{seen: map[string]bool{}}, clock: &clock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)},
+		jobs: &jobs{seen: map[string]bool{}}, clock: testkit.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)),
 	}
 	b.cfg = recording.Config{
 		Store: b.st, Objects: s3.Store, Prober: recording.FFprobe{},

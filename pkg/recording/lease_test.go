@@ -51,7 +51,7 @@ func TestLeaseSweep(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n, "nothing outlived its lease yet")
 
-	b.clock.Add(3 * time.Minute)
+	b.clock.Advance(3 * time.Minute)
 	for range 2 { // a second sweep (or a second scheduler) queues nothing twice
 		n, err = b.svc.RequeueStalled(b.ctx, 0)
 		require.NoError(t, err)

@@ -114,7 +114,7 @@ func TestProcessTranscript(t *testing.T) {
 		b.put(t, wherebyBucket, key, media(t, "a.wav", true))
 		require.Error(t, b.svc.ProcessS3Object(b.ctx, wherebyBucket, key))
 		b.jobs.setDown(false)
-		b.clock.Add(time.Hour)
+		b.clock.Advance(time.Hour)
 		n, err := b.svc.RequeueStalled(b.ctx, 10*time.Minute)
 		require.NoError(t, err)
 		require.Equal(t, 1, n)

@@ -18,6 +18,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/monadical/reflector-go/pkg/apptest"
+	"github.com/monadical/reflector-go/pkg/internal/testkit"
 	"github.com/monadical/reflector-go/pkg/platform"
 	"github.com/monadical/reflector-go/pkg/platform/daily"
 	"github.com/monadical/reflector-go/pkg/platform/whereby"
@@ -40,16 +41,6 @@ const (
 	wbBody       = `{"id":"d7c4df48b85318352b47d2df45872bf9be87595af379e2a8ad8f1ad28b2a482e","apiVersion":"1.0","createdAt":"2021-01-21T16:29:59.681Z","type":"room.client.joined","data":{"roleName":"host","displayName":"Joe Bloggs","meetingId":"134","roomName":"/af0b7b66-c738-4981-887a-ad416754f32d","subdomain":"JoeBloggsInc","numClients":8,"numClientsByRoleName":{"host":1,"visitor":7},"metadata":"<custom-metadata>","externalId":"<custom-id>"}}`
 	wbHeader     = "t=1606227791,v1=4298ed45a714d69e883b7d236096baa5299eb42109d8819ac364bee2ad4e5fcb"
 )
-
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 
 // recorder is a recording ingestion that remembers what it was handed.
 type recorder struct {
@@ -77,7 +68,7 @@ type testBundle struct {
 	ctx       context.Context
 	db        *sqlx.DB
 	svc       *webhook.Service
-	clock     *clock
+	clock     *testkit.Clock
 	queue     *taskstest.Flaky
 	inspector *asynq.Inspector
 	rec       *recorder
@@ -88,7 +79,7 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	b := &testBundle{ctx: context.Background(), db: storetest.NewDB(t), rec: &recorder{},
-		clock: &clock{now: time.Unix(1708972280, 0)}}
+		clock: testkit.NewClock(time.Unix(1708972280, 0))}
 	redisOpt := apptest.RedisDB(t)
 	client := asynq.NewClient(redisOpt)
 	t.Cleanup(func() { _ = client.Close() })
