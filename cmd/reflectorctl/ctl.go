@@ -119,7 +119,7 @@ func (c *ctl) connect(ctx context.Context, cfg *config.Config, u uses, closers *
 		c.daily, _ = dc.(dailyWebhookAdmin)
 	}
 	if u&usesInbox != 0 {
-		c.inbox = setup.Webhooks(db, platforms, c.queue, nil, zap.NewNop())
+		c.inbox = setup.Webhooks(db, platforms, c.queue, nil, zap.NewNop(), 0)
 	}
 	if u&usesMeetings != 0 {
 		lc := setup.LifecycleDeps{DB: db, Platforms: platforms, Log: zap.NewNop()}

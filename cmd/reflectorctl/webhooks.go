@@ -24,12 +24,12 @@ type webhookInbox interface {
 // webhooksCmd is `webhooks list|replay` on the inbox of DATABASE_URL (replay also REDIS_URL).
 func (a *app) webhooksCmd() *cobra.Command {
 	cmd := group("webhooks", "Inspect and replay provider webhooks stored in the inbox")
-	var unprocessed, all bool
+	var unprocessed, dead, all bool
 	var limit int
 	list := &cobra.Command{Use: "list", Short: "Webhooks in the inbox, newest first", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.with(cmd, usesInbox, func(ctx context.Context, c *ctl) error {
-				evs, err := c.inbox.List(ctx, webhook.ListFilter{Unprocessed: unprocessed, Limit: limit})
+				evs, err := c.inbox.List(ctx, webhook.ListFilter{Unprocessed: unprocessed, Dead: dead, Limit: limit})
 				if err != nil {
 					return err
 				}
@@ -37,8 +37,9 @@ func (a *app) webhooksCmd() *cobra.Command {
 			})
 		}}
 	list.Flags().BoolVar(&unprocessed, "unprocessed", false, "only rows not processed yet")
+	list.Flags().BoolVar(&dead, "dead", false, "only dead-lettered rows (attempts used up; replay to retry)")
 	list.Flags().IntVar(&limit, "limit", 50, "rows at most")
-	replay := &cobra.Command{Use: "replay <id> | --all-unprocessed", Short: "Process stored webhooks again (re-enqueue)",
+	replay := &cobra.Command{Use: "replay <id> | --all-unprocessed", Short: "Process stored webhooks again (re-enqueue; a dead row gets a fresh attempt budget)",
 		Args: cobra.MaximumNArgs(1), RunE: func(cmd *cobra.Command, args []string) error {
 			if all == (len(args) == 1) {
 				return errors.New("webhooks replay: give one id or --all-unprocessed")
@@ -76,17 +77,20 @@ func replayWebhooks(ctx context.Context, inbox webhookInbox, pos []string, limit
 
 func printEvents(out io.Writer, evs []webhook.Event) error {
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tPROVIDER\tTYPE\tEVENT_ID\tRECEIVED\tPROCESSED\tATTEMPTS\tLAST_ERROR")
+	fmt.Fprintln(w, "ID\tPROVIDER\tTYPE\tEVENT_ID\tRECEIVED\tPROCESSED\tATTEMPTS\tDEAD\tLAST_ERROR")
 	for _, e := range evs {
-		processed, lastErr := "-", "-"
+		processed, dead, lastErr := "-", "-", "-"
 		if e.ProcessedAt != nil {
 			processed = e.ProcessedAt.UTC().Format(time.RFC3339)
+		}
+		if e.DeadAt != nil {
+			dead = e.DeadAt.UTC().Format(time.RFC3339)
 		}
 		if e.LastError != nil {
 			lastErr = *e.LastError
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", e.ID, e.Provider, e.Type, e.EventID,
-			e.ReceivedAt.UTC().Format(time.RFC3339), processed, e.Attempts, lastErr)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", e.ID, e.Provider, e.Type, e.EventID,
+			e.ReceivedAt.UTC().Format(time.RFC3339), processed, e.Attempts, dead, lastErr)
 	}
 	return w.Flush()
 }

@@ -28,7 +28,8 @@ func TestWebhooksCommands(t *testing.T) {
 	q := asynq.NewClient(redisOpt)
 	t.Cleanup(func() { _ = q.Close() })
 	const secret = "c2VjcmV0LWtleS1mb3ItdGVzdHM=" // base64("secret-key-for-tests")
-	inbox := webhook.NewService(webhook.Config{Store: store.NewWebhookStore(storetest.NewDB(t)), Jobs: tasks.Jobs{Q: q},
+	db := storetest.NewDB(t)
+	inbox := webhook.NewService(webhook.Config{Store: store.NewWebhookStore(db), Jobs: tasks.Jobs{Q: q},
 		Platforms: platform.NewRegistry(daily.New(daily.Config{APIKey: "k", WebhookSecret: secret}))})
 	key := []byte("secret-key-for-tests")
 	for _, id := range []string{"e1", "e2"} {
@@ -54,6 +55,18 @@ func TestWebhooksCommands(t *testing.T) {
 	require.NoError(t, runWebhooks(ctx, inbox, []string{"replay", "--all-unprocessed"}, &out))
 	require.Equal(t, "replayed=2\n", out.String())
 	require.Len(t, taskstest.Queued(t, redisOpt, tasks.QueueCritical, tasks.TypeWebhookProcess), 2+1+2)
+
+	// A dead-lettered row: listed with --dead, brought back by a replay.
+	_, err := db.Exec(`UPDATE webhook_event SET dead_at = now(), attempts = 10 WHERE event_id = 'e1'`)
+	require.NoError(t, err)
+	out.Reset()
+	require.NoError(t, runWebhooks(ctx, inbox, []string{"list", "--dead"}, &out))
+	require.Contains(t, out.String(), "e1")
+	require.NotContains(t, out.String(), "e2")
+	require.NoError(t, runWebhooks(ctx, inbox, []string{"replay", "1"}, &out))
+	out.Reset()
+	require.NoError(t, runWebhooks(ctx, inbox, []string{"list", "--dead"}, &out))
+	require.NotContains(t, out.String(), "e1")
 
 	require.Error(t, runWebhooks(ctx, inbox, []string{"replay"}, &out))
 	require.Error(t, runWebhooks(ctx, inbox, []string{"replay", "x"}, &out))

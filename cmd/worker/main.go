@@ -41,7 +41,7 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	defer closeRecordings()
 	mux := tasks.NewMux(tasks.Deps{Platforms: platforms, Meetings: store.NewMeetingStore(db), Processor: proc, Presence: setup.PresencePoller(lc), Log: log,
 		Calendar: m.Calendar(cal), Queue: queue, Recordings: m.Recordings(recordings), SQS: sqsPoller,
-		Webhooks:      m.Inbox(setup.Webhooks(db, platforms, queue, recordings, log)),
+		Webhooks:      m.Inbox(setup.Webhooks(db, platforms, queue, recordings, log, cfg.DeadLetter.WebhookMaxAttempts)),
 		WebhookHealth: m.WebhookHealth(setup.WebhookHealth(platforms, log)),
 		RoomHooks:     setup.RoomHooks(cfg, db, log, 30*time.Second), Reconciler: setup.Reconciler(lc),
 		Healthcheck: setup.Heartbeat(cfg),

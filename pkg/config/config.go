@@ -29,8 +29,9 @@ type Config struct {
 	// DatabasePrepared prepares statements once per connection (DATABASE_PREPARED_STATEMENTS).
 	DatabasePrepared bool
 
-	Auth AuthConfig
-	HTTP HTTPConfig
+	Auth       AuthConfig
+	HTTP       HTTPConfig
+	DeadLetter DeadLetterConfig
 
 	DefaultPlatform       string
 	DailyMigrationEnabled bool
@@ -219,6 +220,7 @@ func LoadFor(getenv func(string) string, needs Need) (*Config, error) {
 		},
 	}
 	c.HTTP = loadHTTP(&r)
+	c.DeadLetter = loadDeadLetter(&r)
 	c.Web = loadWeb(&r)
 	c.DatabasePrepared = r.boolean("DATABASE_PREPARED_STATEMENTS", true)
 	if needs&NeedDatabase != 0 {

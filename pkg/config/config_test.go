@@ -137,6 +137,9 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"API URL without scheme", map[string]string{"DAILY_API_URL": "api.daily.co/v1"}, "DAILY_API_URL"},
 		{"API URL not http", map[string]string{"WHEREBY_API_URL": "ftp://api.whereby.dev"}, "WHEREBY_API_URL"},
 		{"API URL without host", map[string]string{"DAILY_API_URL": "http://"}, "DAILY_API_URL"},
+		{"webhook attempts beyond one task's runs", map[string]string{"WEBHOOK_MAX_ATTEMPTS": "12"}, "WEBHOOK_MAX_ATTEMPTS"},
+		{"zero webhook attempts", map[string]string{"WEBHOOK_MAX_ATTEMPTS": "0"}, "WEBHOOK_MAX_ATTEMPTS"},
+		{"zero requeues", map[string]string{"SWEEP_MAX_REQUEUES": "0"}, "SWEEP_MAX_REQUEUES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -66,7 +66,11 @@ type inbox struct {
 
 func (i inbox) Process(ctx context.Context, id int64) error {
 	err := i.WebhookInbox.Process(ctx, id)
-	i.m.webhooksProcessed.WithLabelValues(outcome(err)).Inc()
+	o := outcome(err)
+	if errors.Is(err, webhook.ErrDead) {
+		o = "dead"
+	}
+	i.m.webhooksProcessed.WithLabelValues(o).Inc()
 	return err
 }
 

@@ -79,7 +79,7 @@ func New() *Metrics {
 			"provider", "outcome"),
 		webhooksRejected: f.counter("webhooks_rejected_total", "Webhook deliveries refused, by provider and reason (signature, malformed, error).",
 			"provider", "reason"),
-		webhooksProcessed: f.counter("webhooks_processed_total", "Inbox rows processed, by outcome (ok, error).", "outcome"),
+		webhooksProcessed: f.counter("webhooks_processed_total", "Inbox rows processed, by outcome (ok, error, dead: the run that dead-lettered the row).", "outcome"),
 		dailyHooksFailed: f.gauge("daily_webhooks_failed", "Daily webhooks found in state FAILED by the last health check.").
 			WithLabelValues(),
 		recordingsMissing: f.gauge("recordings_missing", "Meetings missing a recording at the last completeness ledger run.").

@@ -18,11 +18,12 @@ const WebhookSweepEvery = time.Minute
 
 // Webhooks builds the webhook inbox: the api receives with it, the worker processes with it.
 // recordings (nil when recording ingestion is off) receives Daily's recording events when it
-// implements webhook.Recordings.
-func Webhooks(db *sqlx.DB, platforms *platform.Registry, queue tasks.Enqueuer, recordings tasks.Recordings, log *zap.Logger) *webhook.Service {
+// implements webhook.Recordings. maxAttempts is WEBHOOK_MAX_ATTEMPTS (0: the default).
+func Webhooks(db *sqlx.DB, platforms *platform.Registry, queue tasks.Enqueuer, recordings tasks.Recordings, log *zap.Logger,
+	maxAttempts int) *webhook.Service {
 	rec, _ := recordings.(webhook.Recordings)
 	return webhook.NewService(webhook.Config{Store: store.NewWebhookStore(db), Jobs: tasks.Jobs{Q: queue},
-		Platforms: platforms, Recordings: rec, Log: log.Named("webhook"), Now: time.Now})
+		Platforms: platforms, Recordings: rec, Log: log.Named("webhook"), Now: time.Now, MaxAttempts: maxAttempts})
 }
 
 // WebhookReceiver builds the api's inbox: as Webhooks, with inserts grouped across

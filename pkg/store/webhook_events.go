@@ -26,7 +26,7 @@ func (s WebhookStore) InTx(ctx context.Context, fn func(webhook.Store) error) er
 }
 
 const webhookEventCols = `id, provider, event_id, event_type, event_ts, body, headers, received_at,
-	processed_at, attempts, last_error`
+	processed_at, attempts, last_error, dead_at`
 
 // WebhookEventInsert stores a delivery once per (provider, event id); a duplicate inserts
 // nothing and returns inserted == false.
@@ -66,10 +66,23 @@ func (s WebhookStore) webhookEvent(ctx context.Context, q string, id int64) (web
 	return ev, nil
 }
 
-// WebhookEventDone marks a row processed and counts the attempt; note (nil clears it) is kept
-// as last_error.
+// WebhookEventStart counts a run before it starts, or dead-letters a pending row that already
+// had maxAttempts runs (its runs never finished: they crashed or timed out).
+func (s WebhookStore) WebhookEventStart(ctx context.Context, id int64, maxAttempts int, now time.Time) (bool, error) {
+	var dead bool
+	err := sqlx.GetContext(ctx, s.q, &dead, `UPDATE webhook_event SET
+			dead_at = CASE WHEN attempts >= $2 THEN $3::timestamptz END,
+			attempts = CASE WHEN attempts >= $2 THEN attempts ELSE attempts + 1 END
+		WHERE id = $1 AND processed_at IS NULL AND dead_at IS NULL RETURNING dead_at IS NOT NULL`, id, maxAttempts, now)
+	if err != nil && !isNoRows(err) { // no row: done or buried meanwhile; the run's lock sees it
+		return false, fmt.Errorf("start webhook event %d: %w", id, err)
+	}
+	return dead, nil
+}
+
+// WebhookEventDone marks a row processed; note (nil clears it) is kept as last_error.
 func (s WebhookStore) WebhookEventDone(ctx context.Context, id int64, now time.Time, note *string) error {
-	_, err := s.q.ExecContext(ctx, `UPDATE webhook_event SET processed_at = $2, attempts = attempts + 1, last_error = $3
+	_, err := s.q.ExecContext(ctx, `UPDATE webhook_event SET processed_at = $2, last_error = $3
 		WHERE id = $1`, id, now, redact.Ptr(note))
 	if err != nil {
 		return fmt.Errorf("mark webhook event %d processed: %w", id, err)
@@ -77,18 +90,24 @@ func (s WebhookStore) WebhookEventDone(ctx context.Context, id int64, now time.T
 	return nil
 }
 
-// WebhookEventFailed counts a failed attempt and records its error.
-func (s WebhookStore) WebhookEventFailed(ctx context.Context, id int64, msg string) error {
-	_, err := s.q.ExecContext(ctx, `UPDATE webhook_event SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, id, redact.Text(msg))
-	if err != nil {
-		return fmt.Errorf("record webhook event %d failure: %w", id, err)
+// WebhookEventFailed records a failed run's error and dead-letters the row once it had
+// maxAttempts runs.
+func (s WebhookStore) WebhookEventFailed(ctx context.Context, id int64, msg string, maxAttempts int, now time.Time) (bool, error) {
+	var dead bool
+	err := sqlx.GetContext(ctx, s.q, &dead, `UPDATE webhook_event SET last_error = $2,
+			dead_at = CASE WHEN attempts >= $3 AND processed_at IS NULL THEN COALESCE(dead_at, $4::timestamptz) ELSE dead_at END
+		WHERE id = $1 RETURNING dead_at IS NOT NULL`, id, redact.Text(msg), maxAttempts, now)
+	if err != nil && !isNoRows(err) {
+		return false, fmt.Errorf("record webhook event %d failure: %w", id, err)
 	}
-	return nil
+	return dead, nil
 }
 
-// WebhookEventReset makes a row unprocessed again, for a replay.
+// WebhookEventReset makes a row unprocessed and alive again with a fresh attempt budget, for a
+// replay.
 func (s WebhookStore) WebhookEventReset(ctx context.Context, id int64) error {
-	res, err := s.q.ExecContext(ctx, `UPDATE webhook_event SET processed_at = NULL WHERE id = $1`, id)
+	res, err := s.q.ExecContext(ctx, `UPDATE webhook_event SET processed_at = NULL, dead_at = NULL, attempts = 0
+		WHERE id = $1`, id)
 	if err != nil {
 		return fmt.Errorf("reset webhook event %d: %w", id, err)
 	}
@@ -98,11 +117,12 @@ func (s WebhookStore) WebhookEventReset(ctx context.Context, id int64) error {
 	return nil
 }
 
-// WebhookEventsUnprocessed lists unprocessed rows received at or before a moment, oldest first.
+// WebhookEventsUnprocessed lists rows neither processed nor dead received at or before a
+// moment, oldest first.
 func (s WebhookStore) WebhookEventsUnprocessed(ctx context.Context, receivedBefore time.Time, limit int) ([]int64, error) {
 	var ids []int64
 	err := sqlx.SelectContext(ctx, s.q, &ids, `SELECT id FROM webhook_event
-		WHERE processed_at IS NULL AND received_at <= $1 ORDER BY received_at LIMIT $2`, receivedBefore, limit)
+		WHERE processed_at IS NULL AND dead_at IS NULL AND received_at <= $1 ORDER BY received_at LIMIT $2`, receivedBefore, limit)
 	if err != nil {
 		return nil, fmt.Errorf("select unprocessed webhook events: %w", err)
 	}
@@ -113,7 +133,8 @@ func (s WebhookStore) WebhookEventsUnprocessed(ctx context.Context, receivedBefo
 func (s WebhookStore) WebhookEventList(ctx context.Context, f webhook.ListFilter) ([]webhook.Event, error) {
 	var out []webhook.Event
 	err := sqlx.SelectContext(ctx, s.q, &out, `SELECT `+webhookEventCols+` FROM webhook_event
-		WHERE NOT $1 OR processed_at IS NULL ORDER BY id DESC LIMIT $2`, f.Unprocessed, f.Limit)
+		WHERE (NOT $1 OR processed_at IS NULL) AND (NOT $3 OR dead_at IS NOT NULL) ORDER BY id DESC LIMIT $2`,
+		f.Unprocessed, f.Limit, f.Dead)
 	if err != nil {
 		return nil, fmt.Errorf("list webhook events: %w", err)
 	}

@@ -59,7 +59,8 @@ type WebhookInbox interface {
 // WebhookProcessHandler runs webhook:process.
 type WebhookProcessHandler struct{ Inbox WebhookInbox }
 
-// ProcessTask implements asynq.Handler. A row that no longer exists cannot be processed.
+// ProcessTask implements asynq.Handler. A row that no longer exists cannot be processed, and
+// a dead-lettered one waits for a replay: neither is retried.
 func (h WebhookProcessHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	var p WebhookProcessPayload
 	if err := decode(t, &p); err != nil {
@@ -69,7 +70,7 @@ func (h WebhookProcessHandler) ProcessTask(ctx context.Context, t *asynq.Task) e
 		return fmt.Errorf("webhook:process: no inbox configured: %w", asynq.SkipRetry)
 	}
 	err := h.Inbox.Process(ctx, p.ID)
-	if errors.Is(err, webhook.ErrEventNotFound) {
+	if errors.Is(err, webhook.ErrEventNotFound) || errors.Is(err, webhook.ErrDead) {
 		return fmt.Errorf("webhook:process %d: %w: %w", p.ID, err, asynq.SkipRetry)
 	}
 	return err

@@ -48,12 +48,16 @@ type recorder struct {
 	ready   []recording.DailyReady
 	started []string
 	err     error
+	onCall  func() // optional: runs on every hand-over
 }
 
 func (r *recorder) HandleDailyReady(_ context.Context, ev recording.DailyReady) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.ready = append(r.ready, ev)
+	if r.onCall != nil {
+		r.onCall()
+	}
 	return r.err
 }
 
@@ -76,7 +80,7 @@ type testBundle struct {
 
 // setup builds the inbox on a fresh database and Redis DB, verifying with the contract
 // vectors' secrets, its clock at the Daily vector's timestamp.
-func setup(t *testing.T) *testBundle {
+func setup(t *testing.T, tweaks ...func(*webhook.Config)) *testBundle {
 	t.Helper()
 	b := &testBundle{ctx: context.Background(), db: storetest.NewDB(t), rec: &recorder{},
 		clock: testkit.NewClock(time.Unix(1708972280, 0))}
@@ -88,8 +92,12 @@ func setup(t *testing.T) *testBundle {
 	b.queue = &taskstest.Flaky{Q: client}
 	reg := platform.NewRegistry(daily.New(daily.Config{APIKey: "k", WebhookSecret: dailySecret}),
 		whereby.New(whereby.Config{APIKey: "k", WebhookSecret: wbSecret}))
-	b.svc = webhook.NewService(webhook.Config{Store: store.NewWebhookStore(b.db), Jobs: tasks.Jobs{Q: b.queue},
-		Platforms: reg, Recordings: b.rec, Log: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)), Now: b.clock.Now})
+	cfg := webhook.Config{Store: store.NewWebhookStore(b.db), Jobs: tasks.Jobs{Q: b.queue},
+		Platforms: reg, Recordings: b.rec, Log: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)), Now: b.clock.Now}
+	for _, tw := range tweaks {
+		tw(&cfg)
+	}
+	b.svc = webhook.NewService(cfg)
 	return b
 }
 

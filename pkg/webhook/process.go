@@ -11,6 +11,7 @@ import (
 
 	"github.com/monadical/reflector-go/pkg/platform"
 	"github.com/monadical/reflector-go/pkg/recording"
+	"github.com/monadical/reflector-go/pkg/redact"
 )
 
 // effect is what processing one event does. outside runs first, outside any transaction
@@ -26,23 +27,51 @@ type effect struct {
 }
 
 // Process applies one stored event. A processed row is left alone, so a duplicate task, a
-// redelivery or a crash between effect and commit changes nothing. A failure is counted on
-// the row (attempts, last_error) and returned, for the task to retry.
+// redelivery or a crash between effect and commit changes nothing. Each run is counted on the
+// row before it starts; a failure records its error and is returned, for the task to retry,
+// until the row has had MaxAttempts runs: it is then dead-lettered and ErrDead is returned.
 func (s *Service) Process(ctx context.Context, id int64) error {
 	ev, err := s.cfg.Store.WebhookEventByID(ctx, id)
 	if err != nil {
 		return fmt.Errorf("webhook.Process %d: %w", id, err)
 	}
-	if ev.ProcessedAt != nil {
+	if ev.ProcessedAt != nil || ev.DeadAt != nil {
 		return nil
 	}
+	dead, err := s.cfg.Store.WebhookEventStart(ctx, id, s.cfg.MaxAttempts, s.cfg.Now().UTC())
+	if err != nil {
+		return fmt.Errorf("webhook.Process %d: %w", id, err)
+	}
+	if dead {
+		s.buried(ev, "runs never finished")
+		return fmt.Errorf("webhook.Process %d %s %s: %w", id, ev.Provider, ev.Type, ErrDead)
+	}
 	if err := s.process(ctx, ev); err != nil {
-		if ferr := s.cfg.Store.WebhookEventFailed(ctx, id, err.Error()); ferr != nil {
-			s.cfg.Log.Warn("record webhook failure", zap.Int64("id", id), zap.Error(ferr))
-		}
-		return fmt.Errorf("webhook.Process %d %s %s: %w", id, ev.Provider, ev.Type, err)
+		return s.failed(ctx, ev, err)
 	}
 	return nil
+}
+
+// failed records a failed run, on a context of its own so that a run cut by its deadline is
+// still counted, and dead-letters the row when it used up its attempts.
+func (s *Service) failed(ctx context.Context, ev Event, runErr error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	dead, err := s.cfg.Store.WebhookEventFailed(ctx, ev.ID, runErr.Error(), s.cfg.MaxAttempts, s.cfg.Now().UTC())
+	if err != nil {
+		s.cfg.Log.Warn("record webhook failure", zap.Int64("id", ev.ID), zap.Error(err))
+	}
+	if dead {
+		s.buried(ev, redact.Text(runErr.Error()))
+		return fmt.Errorf("webhook.Process %d %s %s: %w: %w", ev.ID, ev.Provider, ev.Type, runErr, ErrDead)
+	}
+	return fmt.Errorf("webhook.Process %d %s %s: %w", ev.ID, ev.Provider, ev.Type, runErr)
+}
+
+func (s *Service) buried(ev Event, why string) {
+	s.cfg.Log.Error("webhook event dead-lettered; replay it with reflectorctl webhooks replay",
+		zap.Int64("id", ev.ID), zap.String("provider", ev.Provider), zap.String("type", ev.Type),
+		zap.Int("max_attempts", s.cfg.MaxAttempts), zap.String("last_error", why))
 }
 
 func (s *Service) process(ctx context.Context, ev Event) error {
@@ -59,8 +88,8 @@ func (s *Service) process(ctx context.Context, ev Event) error {
 	}
 	return s.cfg.Store.InTx(ctx, func(tx Store) error {
 		row, err := tx.WebhookEventLock(ctx, ev.ID)
-		if err != nil || row.ProcessedAt != nil {
-			return err // a concurrent run finished it first
+		if err != nil || row.ProcessedAt != nil || row.DeadAt != nil {
+			return err // a concurrent run finished (or buried) it first
 		}
 		if eff.inTx != nil {
 			if err := eff.inTx(ctx, tx); err != nil {

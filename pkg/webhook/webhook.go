@@ -31,6 +31,9 @@ var (
 	ErrEventNotFound = errors.New("webhook: event not found")
 	// ErrMeetingNotFound: no meeting runs in the provider room an event names.
 	ErrMeetingNotFound = errors.New("webhook: meeting not found")
+	// ErrDead: the event used up its attempts and is parked (dead_at set) until replayed;
+	// retrying it is pointless.
+	ErrDead = errors.New("webhook: event dead-lettered")
 )
 
 // Event is one stored delivery (a webhook_event row).
@@ -46,6 +49,8 @@ type Event struct {
 	ProcessedAt *time.Time `db:"processed_at" json:"processed_at"`
 	Attempts    int        `db:"attempts" json:"attempts"`
 	LastError   *string    `db:"last_error" json:"last_error"`
+	// DeadAt is set when the event used up its attempts: sweeps skip it until a replay.
+	DeadAt *time.Time `db:"dead_at" json:"dead_at"`
 }
 
 // Headers are the request headers kept with an event (signature, timestamp, content type).
@@ -85,6 +90,7 @@ type MeetingRef struct {
 // ListFilter selects inbox rows for `reflectorctl webhooks list`.
 type ListFilter struct {
 	Unprocessed bool
+	Dead        bool // only dead-lettered rows
 	Limit       int
 }
 
@@ -97,13 +103,19 @@ type Store interface {
 	WebhookEventByID(ctx context.Context, id int64) (Event, error)
 	// WebhookEventLock reads a row and locks it until the transaction ends.
 	WebhookEventLock(ctx context.Context, id int64) (Event, error)
-	// WebhookEventDone marks a row processed and counts the attempt; note is kept as
-	// last_error (nil clears it).
+	// WebhookEventStart counts an attempt before it runs, so a run that crashes its worker
+	// counts too. A pending row that already had maxAttempts is dead-lettered instead
+	// (dead == true) and must not run.
+	WebhookEventStart(ctx context.Context, id int64, maxAttempts int, now time.Time) (dead bool, err error)
+	// WebhookEventDone marks a row processed; note is kept as last_error (nil clears it).
 	WebhookEventDone(ctx context.Context, id int64, now time.Time, note *string) error
-	// WebhookEventFailed counts a failed attempt and records its error.
-	WebhookEventFailed(ctx context.Context, id int64, msg string) error
-	// WebhookEventReset makes a row unprocessed again (replay).
+	// WebhookEventFailed records a failed attempt's error, and dead-letters the row when it
+	// had maxAttempts (dead == true).
+	WebhookEventFailed(ctx context.Context, id int64, msg string, maxAttempts int, now time.Time) (dead bool, err error)
+	// WebhookEventReset makes a row unprocessed and alive again with a fresh attempt budget
+	// (replay); last_error stays for the record.
 	WebhookEventReset(ctx context.Context, id int64) error
+	// WebhookEventsUnprocessed lists rows neither processed nor dead.
 	WebhookEventsUnprocessed(ctx context.Context, receivedBefore time.Time, limit int) ([]int64, error)
 	WebhookEventList(ctx context.Context, f ListFilter) ([]Event, error)
 	// MeetingByProviderRoom finds the meeting of a provider room (the active one first,
@@ -152,7 +164,13 @@ type Config struct {
 	SweepAge time.Duration
 	// SweepBatch bounds the rows one sweep re-enqueues; default 500.
 	SweepBatch int
+	// MaxAttempts bounds the runs of one event (WEBHOOK_MAX_ATTEMPTS); after that many failed
+	// or unfinished runs it is dead-lettered. Default DefaultMaxAttempts.
+	MaxAttempts int
 }
+
+// DefaultMaxAttempts is the attempt cap when Config.MaxAttempts is unset.
+const DefaultMaxAttempts = 10
 
 // Service is the webhook inbox.
 type Service struct{ cfg Config }
@@ -170,6 +188,9 @@ func NewService(cfg Config) *Service {
 	}
 	if cfg.SweepBatch <= 0 {
 		cfg.SweepBatch = 500
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
 	}
 	return &Service{cfg: cfg}
 }
