@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/uuid"
 	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/lease"
 )
 
 // Active is an active meeting with what the decision needs to know about it.
@@ -40,7 +42,12 @@ type ProcessStore interface {
 	// MeetingsEnd locks the meetings' rows, re-checks is_active and live intents under the
 	// locks, and deactivates those that still qualify, returning them.
 	MeetingsEnd(ctx context.Context, ends []End, now time.Time) ([]Meeting, error)
+	// MeetingsRoomDeletePending lists ended meetings whose provider room is neither known to be
+	// deleted nor its delete parked, ended between since and olderThan.
 	MeetingsRoomDeletePending(ctx context.Context, olderThan, since time.Time) ([]Meeting, error)
+	// MeetingRoomDeleteRequeue claims a pending room delete for a restart, at most once per
+	// lease (before); after maxRequeues restarts it parks the delete (lease.Dead).
+	MeetingRoomDeleteRequeue(ctx context.Context, id uuid.UUID, before, now time.Time, maxRequeues int) (lease.Outcome, error)
 	// IntentsPurge deletes intents that expired before the given time.
 	IntentsPurge(ctx context.Context, before time.Time) error
 	// TimelineAppend records each decision with the presence it read.
@@ -71,6 +78,10 @@ type ProcessorConfig struct {
 	SafeguardsOff bool
 	// Observer counts ended meetings by reason (nil: none).
 	Observer Observer
+	// MaxRequeues bounds the sweep's restarts of one provider room delete (SWEEP_MAX_REQUEUES,
+	// default 10), one per RoomDeleteLease (default 5 min); then the delete is parked.
+	MaxRequeues     int
+	RoomDeleteLease time.Duration
 }
 
 // Processor is process-meetings: read presence first, decide, apply.
@@ -88,6 +99,10 @@ func NewProcessor(cfg ProcessorConfig) *Processor {
 		cfg.Observer = noObserver{}
 	}
 	def(&cfg.CalendarForceClose, 30*time.Minute)
+	def(&cfg.RoomDeleteLease, 5*time.Minute)
+	if cfg.MaxRequeues <= 0 {
+		cfg.MaxRequeues = 10
+	}
 	return &Processor{cfg: cfg}
 }
 
@@ -228,7 +243,7 @@ func (p *Processor) sweep(ctx context.Context, now time.Time) error {
 		return err
 	}
 	for _, m := range pending {
-		p.deleteLater(ctx, m)
+		p.requeueDelete(ctx, m, now)
 	}
 	// Expired intents no longer hold anything; an hour of them is kept for inspection.
 	return p.cfg.Store.IntentsPurge(ctx, now.Add(-time.Hour))

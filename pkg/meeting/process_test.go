@@ -208,3 +208,45 @@ func TestRoomDeleteLostToQueueOutageIsSwept(t *testing.T) {
 	b.tick(t)
 	require.Len(t, taskstest.Queued(t, b.a.Redis, tasks.QueueDefault, tasks.TypeRoomDelete), 1, "and only once")
 }
+
+// TestRoomDeleteDeadLetter: a provider room delete that never gets done is restarted
+// MaxRequeues times, once per lease, then parked with a timeline event and left alone.
+func TestRoomDeleteDeadLetter(t *testing.T) {
+	t.Parallel()
+	b := setupProc(t)
+	flaky := &taskstest.Flaky{Q: b.a.Queue}
+	b.proc = setup.Processor(b.a.Config, setup.LifecycleDeps{DB: b.a.DB, Platforms: b.a.Platforms, Jobs: tasks.Jobs{Q: flaky},
+		Log: b.a.Log}, func(c *meeting.ProcessorConfig) {
+		c.Now, c.MaxRequeues, c.RoomDeleteLease = b.clock.Now, 2, 3*time.Minute
+	})
+	b.joinAndLeave(t)
+	b.tick(t)
+	b.clock.Advance(11 * time.Minute)
+	flaky.Down() // every queued delete is lost
+	require.Equal(t, 1, b.tick(t).Ended)
+	restarts := func() (n int, dead bool) {
+		require.NoError(t, b.a.DB.QueryRow(`SELECT room_delete_requeues, room_delete_dead_at IS NOT NULL FROM meeting
+			WHERE id = $1`, b.id).Scan(&n, &dead))
+		return n, dead
+	}
+	for i, want := range []int{1, 1, 2, 2} {
+		b.clock.Advance(2 * time.Minute)
+		b.tick(t)
+		n, dead := restarts()
+		require.Equal(t, want, n, "tick %d: one restart per lease", i+1)
+		require.False(t, dead)
+	}
+	b.clock.Advance(2 * time.Minute)
+	b.tick(t)
+	_, dead := restarts()
+	require.True(t, dead, "the third expiry parks the delete")
+	var events int
+	require.NoError(t, b.a.DB.Get(&events, `SELECT count(*) FROM meeting_event WHERE meeting_id = $1
+		AND kind = 'provider_room_delete_dead'`, b.id))
+	require.Equal(t, 1, events)
+
+	flaky.Up()
+	b.clock.Advance(10 * time.Minute)
+	b.tick(t)
+	require.Empty(t, taskstest.Queued(t, b.a.Redis, tasks.QueueDefault, tasks.TypeRoomDelete), "a parked delete is not restarted")
+}

@@ -79,6 +79,7 @@ type statsCollector struct {
 	r                                        StatsReader
 	log                                      *zap.Logger
 	byStatus, ledger, lag, unprocessed, live *prometheus.Desc
+	dead                                     *prometheus.Desc
 }
 
 // WatchDatabase exports the gauges the database holds, read at each scrape.
@@ -91,11 +92,14 @@ func (m *Metrics) WatchDatabase(r StatsReader, log *zap.Logger) {
 		lag: prometheus.NewDesc(namespace+"_webhook_inbox_lag_seconds",
 			"Age of the oldest unprocessed webhook in the inbox (0 when empty).", nil, nil),
 		unprocessed: prometheus.NewDesc(namespace+"_webhook_inbox_unprocessed", "Webhook rows not processed yet.", nil, nil),
-		live:        prometheus.NewDesc(namespace+"_join_intents_live", "Unexpired join intents.", nil, nil)})
+		live:        prometheus.NewDesc(namespace+"_join_intents_live", "Unexpired join intents.", nil, nil),
+		dead: prometheus.NewDesc(namespace+"_dead_letters",
+			"Work parked after using up its attempts or restarts, by kind (webhook, recording, transcript, room_delete).",
+			[]string{"kind"}, nil)})
 }
 
 func (c *statsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.byStatus, c.ledger, c.lag, c.unprocessed, c.live} {
+	for _, d := range []*prometheus.Desc{c.byStatus, c.ledger, c.lag, c.unprocessed, c.live, c.dead} {
 		ch <- d
 	}
 }
@@ -117,4 +121,7 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, st.InboxLag.Seconds())
 	ch <- prometheus.MustNewConstMetric(c.unprocessed, prometheus.GaugeValue, float64(st.InboxUnprocessed))
 	ch <- prometheus.MustNewConstMetric(c.live, prometheus.GaugeValue, float64(st.IntentsLive))
+	for _, k := range []string{"webhook", "recording", "transcript", "room_delete"} {
+		ch <- prometheus.MustNewConstMetric(c.dead, prometheus.GaugeValue, float64(st.DeadLetters[k]), k)
+	}
 }

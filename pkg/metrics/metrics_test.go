@@ -80,6 +80,11 @@ func TestMetricsMoveAfterAFlow(t *testing.T) {
 	require.NoError(t, h.ProcessTask(ctx, asynq.NewTask("demo:task", nil)))
 	require.Error(t, h.ProcessTask(ctx, asynq.NewTask("demo:task", []byte("fail"))))
 
+	// A dead-lettered inbox row counts as a dead letter, not as unprocessed inbox lag.
+	_, err = a.DB.Exec(`INSERT INTO webhook_event (provider, event_id, event_type, body, attempts, dead_at)
+		VALUES ('daily', 'ev-dead', 'x', '\x7b7d', 10, now())`)
+	require.NoError(t, err)
+
 	// Scrape-time gauges: the queues and the database.
 	a.Metrics.WatchQueues(asynq.NewInspector(a.Redis), tasks.QueueNames(), zaptest.NewLogger(t))
 	a.Metrics.WatchDatabase(store.NewOpsStore(a.DB), zaptest.NewLogger(t))
@@ -101,6 +106,8 @@ func TestMetricsMoveAfterAFlow(t *testing.T) {
 		`reflector_webhook_inbox_unprocessed`:                                                            1,
 		`reflector_join_intents_live`:                                                                    2,
 		`reflector_recordings{status="failed"}`:                                                          0,
+		`reflector_dead_letters{kind="webhook"}`:                                                         1,
+		`reflector_dead_letters{kind="room_delete"}`:                                                     0,
 		`reflector_recording_ledger_meetings{kind="expected"}`:                                           0,
 	} {
 		require.Equal(t, want, value(text, series), series)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/uuid"
 	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/lease"
 )
 
 // Leases. Postgres holds the state of every recording and transcript; Redis only carries the
@@ -18,26 +20,34 @@ import (
 // lease under the task's usual id: a task still queued, retrying or running keeps its id and
 // the enqueue is refused, so a duplicate is harmless.
 
-// stallMaxRuns bounds how often the sweep restarts one recording: a recording that keeps
-// killing its worker is left to the nightly retry and the operators.
+// stallMaxRuns bounds the runs of one recording the sweep restarts: a recording that keeps
+// killing its worker is parked (failed, dead) like one restarted MaxRequeues times.
 const stallMaxRuns = 10
 
 // RequeueStalled re-enqueues the work of every recording and transcript that waited longer
-// than olderThan (the configured Lease when zero) and returns how many it handed on.
+// than olderThan (the configured Lease when zero) and returns how many it handed on. Each
+// restart is counted and renews the lease, so a row is restarted at most once per lease;
+// a row that had MaxRequeues restarts is parked instead (failed or error, dead_at set).
 func (s *Service) RequeueStalled(ctx context.Context, olderThan time.Duration) (int, error) {
 	if olderThan <= 0 {
 		olderThan = s.cfg.Lease
 	}
-	before := s.now().Add(-olderThan)
-	n, err := s.requeueTranscripts(ctx, before)
+	c := Claim{Before: s.now().Add(-olderThan), Now: s.now(), MaxRequeues: s.cfg.MaxRequeues, MaxRuns: stallMaxRuns,
+		Reason: fmt.Sprintf("dead-lettered: its work was restarted %d times after its lease (%s) expired and never finished",
+			s.cfg.MaxRequeues, olderThan)}
+	n, err := s.requeueTranscripts(ctx, c)
 	if err != nil {
 		return n, fmt.Errorf("recording.RequeueStalled: %w", err)
 	}
-	recs, err := s.st.RecordingsStalled(ctx, before, stallMaxRuns, 500)
+	recs, err := s.st.RecordingsStalled(ctx, c.Before, 500)
 	if err != nil {
 		return n, fmt.Errorf("recording.RequeueStalled: %w", err)
 	}
 	for _, rec := range recs {
+		out, err := s.st.RecordingRequeue(ctx, rec, c)
+		if !s.claimed("recording", rec.ID, out, err) {
+			continue
+		}
 		if err := s.resume(ctx, rec); err != nil {
 			s.log.Warn("resume stalled recording", zap.Stringer("recording_id", rec.ID), zap.Error(err))
 			continue
@@ -47,17 +57,36 @@ func (s *Service) RequeueStalled(ctx context.Context, olderThan time.Duration) (
 	return n, nil
 }
 
-func (s *Service) requeueTranscripts(ctx context.Context, before time.Time) (int, error) {
-	ts, err := s.st.TranscriptsStalled(ctx, before, 500)
+func (s *Service) requeueTranscripts(ctx context.Context, c Claim) (int, error) {
+	ts, err := s.st.TranscriptsStalled(ctx, c.Before, 500)
 	if err != nil {
 		return 0, err
 	}
-	for i, t := range ts {
-		if err := s.cfg.Transcripts.EnqueueTranscript(ctx, t.ID, t.Generation); err != nil {
-			return i, fmt.Errorf("transcript %s: %w", t.ID, err)
+	n := 0
+	for _, t := range ts {
+		out, err := s.st.TranscriptRequeue(ctx, t, c)
+		if !s.claimed("transcript", t.ID, out, err) {
+			continue
 		}
+		if err := s.cfg.Transcripts.EnqueueTranscript(ctx, t.ID, t.Generation); err != nil {
+			return n, fmt.Errorf("transcript %s: %w", t.ID, err)
+		}
+		n++
 	}
-	return len(ts), nil
+	return n, nil
+}
+
+// claimed reports whether a claim says to restart the row, logging a parked one.
+func (s *Service) claimed(kind string, id uuid.UUID, out lease.Outcome, err error) bool {
+	switch {
+	case err != nil:
+		s.log.Warn("claim stalled "+kind, zap.Stringer("id", id), zap.Error(err))
+		return false
+	case out == lease.Dead:
+		s.log.Error(kind+" dead-lettered by the lease sweep", zap.Stringer("id", id), zap.Int("max_requeues", s.cfg.MaxRequeues))
+		return false
+	}
+	return out == lease.Restart
 }
 
 // resume hands a stalled recording to the step it waits for.

@@ -52,11 +52,12 @@ func TestLeaseSweep(t *testing.T) {
 	require.Zero(t, n, "nothing outlived its lease yet")
 
 	b.clock.Advance(3 * time.Minute)
-	for range 2 { // a second sweep (or a second scheduler) queues nothing twice
-		n, err = b.svc.RequeueStalled(b.ctx, 0)
-		require.NoError(t, err)
-		require.Equal(t, 3, n)
-	}
+	n, err = b.svc.RequeueStalled(b.ctx, 0)
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+	n, err = b.svc.RequeueStalled(b.ctx, 0)
+	require.NoError(t, err)
+	require.Zero(t, n, "a second sweep (or a second scheduler) within the renewed lease restarts nothing")
 	for _, id := range []string{tasks.TranscriptTaskID(dying.ID, dying.Generation),
 		tasks.TypeRecordingDownload + ":" + dl.ID.String()} {
 		require.True(t, taskKept(t, opt, id), "%s queued again under the same id", id)
@@ -69,6 +70,47 @@ func TestLeaseSweep(t *testing.T) {
 	}, time.Minute, 100*time.Millisecond)
 	require.Equal(t, recording.StatusCompleted, b.recording(t, dl.ID).Status)
 	require.Len(t, b.stt.Uploads(), 4, "one request per track: 1 download, 2 raw tracks, 1 file")
+}
+
+// TestLeaseSweepDeadLetters: a download whose task never runs and a transcription whose
+// worker keeps dying are restarted MaxRequeues times, once per lease, then parked: failed /
+// error with dead_at and a reason, and never restarted again. A reprocess brings the
+// transcript back.
+func TestLeaseSweepDeadLetters(t *testing.T) {
+	t.Parallel()
+	opt := apptest.RedisDB(t)
+	client := asynq.NewClient(opt)
+	t.Cleanup(func() { _ = client.Close() })
+	jobs := tasks.RecordingJobs{Q: client}
+	b := setup(t, setupOpts{tweak: func(c *recording.Config) {
+		c.S3Jobs, c.Downloads, c.Transcripts, c.Lease, c.MaxRequeues = jobs, jobs, jobs, 2*time.Minute, 2
+	}})
+	b.meeting(t, meetingOpts{platform: "whereby", roomName: "/dead"})
+	dl, err := b.svc.CreateFromURL(b.ctx, recording.URLRecording{Platform: "whereby", ProviderRecordingID: "dead-1",
+		ProviderRoomName: "/dead", SourceURL: "http://127.0.0.1:1/never.wav", RecordedAt: b.clock.Now()})
+	require.NoError(t, err)
+	_, stuck := b.handedOff(t, "stuck")
+	_, err = b.db.ExecContext(b.ctx, `UPDATE transcript SET status = 'processing' WHERE id = $1`, stuck.ID)
+	require.NoError(t, err)
+
+	for i, want := range []int{2, 2, 0, 0} { // two restarts each, then parked, then left alone
+		b.clock.Advance(3 * time.Minute)
+		flush(t, opt) // the restarted tasks are lost again
+		n, err := b.svc.RequeueStalled(b.ctx, 0)
+		require.NoError(t, err)
+		require.Equal(t, want, n, "sweep %d", i+1)
+	}
+	rec := b.recording(t, dl.ID)
+	require.Equal(t, recording.StatusFailed, rec.Status)
+	require.Contains(t, rec.LastError, "dead-lettered")
+	require.Equal(t, 1, b.count(t, `SELECT count(*) FROM recording WHERE dead_at IS NOT NULL AND requeues = 2`))
+	require.Equal(t, 1, b.count(t, `SELECT count(*) FROM transcript WHERE status = 'error' AND dead_at IS NOT NULL
+		AND error LIKE 'dead-lettered%'`))
+
+	_, err = b.svc.Reprocess(b.ctx, stuck.ID, true)
+	require.NoError(t, err)
+	require.Equal(t, 0, b.count(t, `SELECT count(*) FROM transcript WHERE dead_at IS NOT NULL OR requeues > 0`),
+		"a reprocess gives the transcript a fresh budget")
 }
 
 func flush(t *testing.T, opt asynq.RedisClientOpt) {

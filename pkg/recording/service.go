@@ -43,6 +43,9 @@ type Config struct {
 	// Lease is how long a recording or transcript may wait on its task without news before
 	// RequeueStalled queues the task again; running work renews it every Lease/3 (default 2 min).
 	Lease time.Duration
+	// MaxRequeues bounds how often RequeueStalled restarts one waiting recording or transcript
+	// (SWEEP_MAX_REQUEUES, default 10); the next expiry parks it failed and dead.
+	MaxRequeues int
 	// MissingAfter is how long after its end a meeting must have a recording (default 30 min);
 	// MissingLookback how far back the ledger looks (default 7 days).
 	MissingAfter, MissingLookback time.Duration
@@ -81,6 +84,9 @@ func setDefaults(cfg *Config) {
 	}
 	if cfg.Lease <= 0 {
 		cfg.Lease = 2 * time.Minute
+	}
+	if cfg.MaxRequeues <= 0 {
+		cfg.MaxRequeues = 10
 	}
 	if cfg.MissingAfter == 0 {
 		cfg.MissingAfter = 30 * time.Minute

@@ -6,8 +6,19 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/monadical/reflector-go/pkg/lease"
 	"github.com/monadical/reflector-go/pkg/transcribe"
 )
+
+// Claim is a lease sweep's claim on a stalled row, taken only if the row is unchanged and
+// still past its lease (its updated_at before Before). It renews the lease to Now and counts
+// a restart (lease.Restart), or, when the row had MaxRequeues restarts (a recording also: ran
+// MaxRuns times), parks it with dead_at and Reason (lease.Dead).
+type Claim struct {
+	Before, Now          time.Time
+	MaxRequeues, MaxRuns int
+	Reason               string
+}
 
 // Store is the persistence the recording flow needs; pkg/store implements it. Lookups of a
 // missing row return ErrNotFound.
@@ -60,15 +71,19 @@ type Store interface {
 	// error and returns the new generation.
 	TranscriptBumpGeneration(ctx context.Context, id uuid.UUID, now time.Time) (int, error)
 	TranscriptSetAudioDeleted(ctx context.Context, id uuid.UUID, now time.Time) error
-	// TranscriptsStalled lists transcripts uploaded or processing whose lease (updated_at) ended
-	// before before.
+	// TranscriptsStalled lists transcripts uploaded or processing, not dead, whose lease
+	// (updated_at) ended before before.
 	TranscriptsStalled(ctx context.Context, before time.Time, limit int) ([]Transcript, error)
+	// TranscriptRequeue claims a stalled transcript for a restart (see Claim).
+	TranscriptRequeue(ctx context.Context, t Transcript, c Claim) (lease.Outcome, error)
 	// TranscriptTouch renews the lease of a processing transcript.
 	TranscriptTouch(ctx context.Context, id uuid.UUID, now time.Time) error
 	// RecordingsStalled lists recordings pending, downloading, or stored with a meeting and no
-	// transcript (composed videos aside), whose lease (updated_at) ended before before, run
-	// fewer than maxRuns times.
-	RecordingsStalled(ctx context.Context, before time.Time, maxRuns, limit int) ([]Recording, error)
+	// transcript (composed videos aside), not dead, whose lease (updated_at) ended before before.
+	RecordingsStalled(ctx context.Context, before time.Time, limit int) ([]Recording, error)
+	// RecordingRequeue claims a stalled recording for a restart (see Claim); a dead one is
+	// also marked failed with c.Reason.
+	RecordingRequeue(ctx context.Context, rec Recording, c Claim) (lease.Outcome, error)
 	// RecordingTouch renews the lease of a pending or downloading recording.
 	RecordingTouch(ctx context.Context, id uuid.UUID, now time.Time) error
 

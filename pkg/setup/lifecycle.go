@@ -43,7 +43,7 @@ func Processor(cfg *config.Config, d LifecycleDeps, override ...func(*meeting.Pr
 	c := meeting.ProcessorConfig{Store: store.NewMeetingStore(d.DB), Jobs: d.Jobs, Log: d.Log, Observer: d.Metrics,
 		Presence: presence.Reader{Platforms: d.Platforms, Log: d.Log, Concurrency: cfg.Lifecycle.PresenceConcurrency,
 			Observer: d.Metrics},
-		CalendarForceClose: cfg.Lifecycle.CalendarForceClose}
+		CalendarForceClose: cfg.Lifecycle.CalendarForceClose, MaxRequeues: cfg.DeadLetter.MaxRequeues}
 	for _, o := range override {
 		o(&c)
 	}

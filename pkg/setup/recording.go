@@ -58,7 +58,7 @@ func NewRecording(ctx context.Context, cfg *config.Config, d RecordingDeps) (*Re
 		Completed: tasks.Jobs{Q: d.Queue},
 		Logger:    d.Log, Now: d.Now, Platforms: cfg.Configured(),
 		Bucket: rc.StorageBucket, DailyBucket: cfg.Daily.BucketName, WherebyBucket: cfg.Whereby.BucketName,
-		Lease: rc.Lease,
+		Lease: rc.Lease, MaxRequeues: cfg.DeadLetter.MaxRequeues,
 	}
 	svc, err := recording.NewService(svcCfg)
 	if err != nil {

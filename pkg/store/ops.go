@@ -17,10 +17,12 @@ type OpsStats struct {
 	LedgerExpected, LedgerLanded int
 	// InboxLag is the age of the oldest unprocessed webhook (0 when none is waiting).
 	InboxLag time.Duration
-	// InboxUnprocessed counts webhook rows not processed yet.
+	// InboxUnprocessed counts webhook rows not processed yet (dead ones aside, as for InboxLag).
 	InboxUnprocessed int
 	// IntentsLive counts unexpired join intents.
 	IntentsLive int
+	// DeadLetters counts parked work by kind (webhook, recording, transcript, room_delete).
+	DeadLetters map[string]int
 }
 
 // LedgerWindow is how far back the ledger gauges look.
@@ -60,7 +62,7 @@ func (s OpsStore) OpsStats(ctx context.Context) (OpsStats, error) {
 	}
 	var lagSeconds float64
 	err = s.db.QueryRowxContext(ctx, `SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(received_at)), 0)
-		FROM webhook_event WHERE processed_at IS NULL`).Scan(&st.InboxUnprocessed, &lagSeconds)
+		FROM webhook_event WHERE processed_at IS NULL AND dead_at IS NULL`).Scan(&st.InboxUnprocessed, &lagSeconds)
 	if err != nil {
 		return st, fmt.Errorf("webhook inbox lag: %w", err)
 	}
@@ -68,5 +70,5 @@ func (s OpsStore) OpsStats(ctx context.Context) (OpsStats, error) {
 	if err := s.db.GetContext(ctx, &st.IntentsLive, `SELECT count(*) FROM join_intent WHERE expires_at > now()`); err != nil {
 		return st, fmt.Errorf("live intents: %w", err)
 	}
-	return st, nil
+	return st, s.deadLetters(ctx, &st)
 }

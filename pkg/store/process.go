@@ -97,7 +97,8 @@ func (s MeetingStore) MeetingsEnd(ctx context.Context, ends []meeting.End, now t
 func (s MeetingStore) MeetingsRoomDeletePending(ctx context.Context, olderThan, since time.Time) ([]meeting.Meeting, error) {
 	var out []meeting.Meeting
 	err := sqlx.SelectContext(ctx, s.q, &out, `SELECT `+meetingCols+` FROM meeting
-		WHERE NOT is_active AND provider_room_deleted_at IS NULL AND ended_at < $1 AND ended_at > $2 AND room_name <> ''`,
+		WHERE NOT is_active AND provider_room_deleted_at IS NULL AND room_delete_dead_at IS NULL
+			AND ended_at < $1 AND ended_at > $2 AND room_name <> ''`,
 		olderThan, since)
 	if err != nil {
 		return nil, fmt.Errorf("select pending room deletes: %w", err)

@@ -103,6 +103,7 @@ func (s RecordingStore) RecordingSetStatus(ctx context.Context, id uuid.UUID, ch
 		stored_at = CASE WHEN $3 = 'stored' THEN $4 ELSE stored_at END,
 		completed_at = CASE WHEN $3 = 'completed' THEN $4 ELSE completed_at END,
 		failed_at = CASE WHEN $3 = 'failed' THEN $4 ELSE failed_at END,
+		dead_at = CASE WHEN $3 = 'failed' THEN dead_at END,
 		attempts = attempts + CASE WHEN $3 IN ('downloading', 'processing') THEN 1 ELSE 0 END,
 		last_error = COALESCE(NULLIF($5, ''), last_error),
 		size_bytes = COALESCE(NULLIF($6::bigint, 0), size_bytes),

@@ -11,11 +11,11 @@ import (
 )
 
 // RecordingsStalled implements recording.Store.
-func (s RecordingStore) RecordingsStalled(ctx context.Context, before time.Time, maxRuns, limit int) ([]recording.Recording, error) {
-	return s.recordingList(ctx, `WHERE status IN ('pending', 'downloading', 'stored') AND updated_at < $1 AND attempts < $2
+func (s RecordingStore) RecordingsStalled(ctx context.Context, before time.Time, limit int) ([]recording.Recording, error) {
+	return s.recordingList(ctx, `WHERE status IN ('pending', 'downloading', 'stored') AND updated_at < $1 AND dead_at IS NULL
 		AND (status <> 'stored' OR (meeting_id IS NOT NULL AND kind <> 'cloud'
 			AND NOT EXISTS (SELECT 1 FROM transcript t WHERE t.recording_id = recording.id)))
-		ORDER BY updated_at LIMIT $3`, before, maxRuns, limit)
+		ORDER BY updated_at LIMIT $2`, before, limit)
 }
 
 // RecordingTouch implements recording.Store.

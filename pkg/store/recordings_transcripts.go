@@ -71,7 +71,7 @@ func (s RecordingStore) TranscriptSaveResult(ctx context.Context, t recording.Tr
 func (s RecordingStore) TranscriptBumpGeneration(ctx context.Context, id uuid.UUID, now time.Time) (int, error) {
 	var gen int
 	err := sqlx.GetContext(ctx, s.q, &gen, `UPDATE transcript SET generation = generation + 1, status = 'uploaded',
-		error = NULL, updated_at = $2 WHERE id = $1 RETURNING generation`, id, now)
+		error = NULL, updated_at = $2, requeues = 0, dead_at = NULL WHERE id = $1 RETURNING generation`, id, now)
 	if err != nil {
 		if isNoRows(err) {
 			return 0, recording.ErrNotFound
@@ -90,7 +90,7 @@ func (s RecordingStore) TranscriptSetAudioDeleted(ctx context.Context, id uuid.U
 func (s RecordingStore) TranscriptsStalled(ctx context.Context, before time.Time, limit int) ([]recording.Transcript, error) {
 	var ts []recording.Transcript
 	err := sqlx.SelectContext(ctx, s.q, &ts, `SELECT `+transcriptCols+` FROM transcript
-		WHERE status IN ('uploaded', 'processing') AND updated_at < $1 ORDER BY updated_at LIMIT $2`, before, limit)
+		WHERE status IN ('uploaded', 'processing') AND updated_at < $1 AND dead_at IS NULL ORDER BY updated_at LIMIT $2`, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("select stalled transcripts: %w", err)
 	}
