@@ -87,7 +87,7 @@ func (s *Service) syncRoom(ctx context.Context, roomID uuid.UUID, force bool) (S
 	}
 	feed, err := s.fetcher.Fetch(ctx, room.URL, prev)
 	if err != nil {
-		return s.fail(ctx, room, err)
+		return s.fail(ctx, room, err, fetchReason(err))
 	}
 	mark := SyncMark{At: now, ETag: feed.ETag, LastModified: feed.LastModified, Hash: contentHash(feed.Body)}
 	if feed.NotModified {
@@ -98,7 +98,7 @@ func (s *Service) syncRoom(ctx context.Context, roomID uuid.UUID, force bool) (S
 	}
 	res, events, err := s.extract(room, feed.Body, now)
 	if err != nil {
-		return s.fail(ctx, room, err)
+		return s.fail(ctx, room, err, err.Error())
 	}
 	return s.apply(ctx, room.ID, mark, res, events)
 }
@@ -171,14 +171,15 @@ func (s *Service) unchanged(ctx context.Context, room RoomICS, mark SyncMark) (S
 	return res, nil
 }
 
-// fail records a feed that could not be fetched or parsed, unless the room already records
-// this very failure. The last sync time and validators are kept; a failed room is due at
-// every tick, so the next tick tries again.
-func (s *Service) fail(ctx context.Context, room RoomICS, cause error) (SyncResult, error) {
-	reason := cause.Error()
+// fail records a feed that could not be fetched or parsed, with the reason its owner is
+// shown, unless the room already records this very failure (the cause, with its details, goes
+// to the log). The last sync time and validators are kept; a failed room is due at every
+// tick, so the next tick tries again.
+func (s *Service) fail(ctx context.Context, room RoomICS, cause error, reason string) (SyncResult, error) {
 	if room.LastStatus == string(SyncError) && room.LastError == reason {
 		return SyncResult{Status: SyncError, Error: reason}, nil
 	}
+	s.log.Warn("ics sync failed", zap.Stringer("room_id", room.ID), zap.String("reason", reason), zap.Error(cause))
 	if err := s.store.RoomICSFailed(ctx, room.ID, reason); err != nil {
 		return SyncResult{}, fmt.Errorf("record failure %q: %w", reason, err)
 	}

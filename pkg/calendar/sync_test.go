@@ -266,7 +266,7 @@ func TestBadFeedsKeepEvents(t *testing.T) {
 		{name: "truncated", body: readFixture(t, "truncated.ics"), reason: "feed is truncated"},
 		{name: "invalid date", body: readFixture(t, "baddate.ics"), reason: `DTSTART: invalid date-time "20261345T250000Z"`},
 		{name: "10 MB", body: huge, reason: "feed too large: over 5242880 bytes"},
-		{name: "timeout", block: true, reason: "Timeout exceeded"},
+		{name: "timeout", block: true, reason: "the calendar host did not answer in time"},
 		{name: "server error", status: 503, reason: "feed server answered 503 Service Unavailable"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -323,4 +323,19 @@ func TestSyncSkipsAndErrors(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, ids)
 	require.Zero(t, b.feed.requests.Load())
+}
+
+// TestUnreachableFeedReason: a feed host that refuses the connection is shown to the owner as
+// such, without the address the worker dialled.
+func TestUnreachableFeedReason(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{fixture: "aggregated.ics", now: "2026-03-02T12:00:00Z"})
+	addr := b.feed.Listener.Addr().String()
+	b.feed.Close() // the port now refuses connections
+	res := b.sync(t, false)
+	require.Equal(t, calendar.SyncError, res.Status)
+	require.Equal(t, "could not connect to the calendar host", res.Error)
+	_, lastErr := b.roomStatus(t)
+	require.Equal(t, res.Error, lastErr)
+	require.NotContains(t, lastErr, addr)
 }
