@@ -13,6 +13,8 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/monadical/reflector-go/pkg/logging"
+	"github.com/monadical/reflector-go/pkg/platform"
+	"github.com/monadical/reflector-go/pkg/platform/daily"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
 	"github.com/monadical/reflector-go/pkg/recording"
 	"github.com/monadical/reflector-go/pkg/store"
@@ -39,7 +41,8 @@ func TestSignedURLsStayOutOfLogsAndErrors(t *testing.T) {
 	require.NoError(t, err)
 
 	wst := store.NewWebhookStore(b.db)
-	inbox := webhook.NewService(webhook.Config{Store: wst, Recordings: b.svc, Log: log, Now: b.clock.Now})
+	inbox := webhook.NewService(webhook.Config{Store: wst, Recordings: b.svc, Log: log, Now: b.clock.Now,
+		Platforms: platform.NewRegistry(daily.New(daily.Config{APIKey: "k"}))})
 	id, _, err := wst.WebhookEventInsert(b.ctx, webhook.Event{Provider: "daily", EventID: "redact-1",
 		Type: "recording.ready-to-download", Body: body})
 	require.NoError(t, err)
