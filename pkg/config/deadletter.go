@@ -20,7 +20,7 @@ const maxWebhookAttempts = 11
 func loadDeadLetter(r *reader) DeadLetterConfig {
 	c := DeadLetterConfig{
 		WebhookMaxAttempts: r.integer("WEBHOOK_MAX_ATTEMPTS", 10),
-		MaxRequeues:        r.integer("SWEEP_MAX_REQUEUES", 10),
+		MaxRequeues:        r.integer("SWEEP_MAX_REQUEUES", 30),
 	}
 	if c.WebhookMaxAttempts < 1 || c.WebhookMaxAttempts > maxWebhookAttempts {
 		r.fail("WEBHOOK_MAX_ATTEMPTS", "must be between 1 and 11")

@@ -79,7 +79,7 @@ type ProcessorConfig struct {
 	// Observer counts ended meetings by reason (nil: none).
 	Observer Observer
 	// MaxRequeues bounds the sweep's restarts of one provider room delete (SWEEP_MAX_REQUEUES,
-	// default 10), one per RoomDeleteLease (default 5 min); then the delete is parked.
+	// default 30), one per RoomDeleteLease (default 2 min); then the delete is parked.
 	MaxRequeues     int
 	RoomDeleteLease time.Duration
 }
@@ -99,9 +99,9 @@ func NewProcessor(cfg ProcessorConfig) *Processor {
 		cfg.Observer = noObserver{}
 	}
 	def(&cfg.CalendarForceClose, 30*time.Minute)
-	def(&cfg.RoomDeleteLease, 5*time.Minute)
+	def(&cfg.RoomDeleteLease, 2*time.Minute)
 	if cfg.MaxRequeues <= 0 {
-		cfg.MaxRequeues = 10
+		cfg.MaxRequeues = 30
 	}
 	return &Processor{cfg: cfg}
 }

@@ -44,7 +44,7 @@ type Config struct {
 	// RequeueStalled queues the task again; running work renews it every Lease/3 (default 2 min).
 	Lease time.Duration
 	// MaxRequeues bounds how often RequeueStalled restarts one waiting recording or transcript
-	// (SWEEP_MAX_REQUEUES, default 10); the next expiry parks it failed and dead.
+	// (SWEEP_MAX_REQUEUES, default 30: an hour of 2-minute leases, so a queue backlog is not mistaken for a stall); the next expiry parks it failed and dead.
 	MaxRequeues int
 	// MissingAfter is how long after its end a meeting must have a recording (default 30 min);
 	// MissingLookback how far back the ledger looks (default 7 days).
@@ -86,7 +86,7 @@ func setDefaults(cfg *Config) {
 		cfg.Lease = 2 * time.Minute
 	}
 	if cfg.MaxRequeues <= 0 {
-		cfg.MaxRequeues = 10
+		cfg.MaxRequeues = 30
 	}
 	if cfg.MissingAfter == 0 {
 		cfg.MissingAfter = 30 * time.Minute
