@@ -63,6 +63,8 @@ type Options struct {
 	Upstream   *url.URL // the original back end unmatched paths are proxied to
 	// PostgresProxy puts the API's database behind App.PG, a proxy a test can take down.
 	PostgresProxy bool
+	// Whereby serves the Whereby emulator (App.Whereby) and registers a Whereby client.
+	Whereby bool
 }
 
 // App is a running API stack.
@@ -136,9 +138,9 @@ func New(t testing.TB, o Options) *App {
 	var stop func()
 	a.DailyURL, stop = a.Daily.Start()
 	t.Cleanup(stop)
-	a.Platforms = platform.NewRegistry(daily.New(daily.Config{BaseURL: a.DailyURL, APIKey: "test-key",
-		WebhookSecret: a.Daily.WebhookSecret(), RatePerSecond: 1000, DeleteRatePerSecond: 1000, Now: o.Now,
-		Observer: a.Metrics}))
+	a.Platforms = platform.NewRegistry(append(a.wherebyClient(t, o), daily.New(daily.Config{BaseURL: a.DailyURL,
+		APIKey: "test-key", WebhookSecret: a.Daily.WebhookSecret(), RatePerSecond: 1000, DeleteRatePerSecond: 1000,
+		Now: o.Now, Observer: a.Metrics}))...)
 	a.Redis = RedisDB(t)
 	a.Queue = asynq.NewClient(a.Redis)
 	t.Cleanup(func() { _ = a.Queue.Close() })

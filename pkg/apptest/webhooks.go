@@ -17,7 +17,9 @@ import (
 // queue goes through a.WebhookQueue, which tests can take down.
 func (a *App) newWebhooks(t testing.TB, o Options) *webhook.Service {
 	t.Helper()
-	a.Whereby = emulator.NewWhereby(emulator.WherebyOptions{APIKey: "test-key", Now: o.Now})
+	if a.Whereby == nil {
+		a.Whereby = emulator.NewWhereby(emulator.WherebyOptions{APIKey: "test-key", Now: o.Now})
+	}
 	dailyClient, err := a.Platforms.Get(platform.Daily)
 	if err != nil {
 		t.Fatalf("apptest: %v", err)
@@ -29,4 +31,17 @@ func (a *App) newWebhooks(t testing.TB, o Options) *webhook.Service {
 	t.Cleanup(st.Close)
 	return webhook.NewService(webhook.Config{Store: st, Jobs: tasks.Jobs{Q: a.WebhookQueue},
 		Platforms: verifiers, Log: a.Log, Now: o.Now})
+}
+
+// wherebyClient starts the Whereby emulator and returns a client of it when o.Whereby asks.
+func (a *App) wherebyClient(t testing.TB, o Options) []platform.Client {
+	t.Helper()
+	if !o.Whereby {
+		return nil
+	}
+	a.Whereby = emulator.NewWhereby(emulator.WherebyOptions{APIKey: "test-key", Now: o.Now})
+	u, stop := a.Whereby.Start()
+	t.Cleanup(stop)
+	return []platform.Client{whereby.New(whereby.Config{BaseURL: u, APIKey: "test-key",
+		WebhookSecret: a.Whereby.WebhookSecret(), RatePerSecond: 1000, Now: o.Now})}
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"net/url"
 	"os"
 	"slices"
@@ -93,9 +94,19 @@ func (r *reader) url(key, def string) string {
 	return v
 }
 
+// list reads a comma-separated list, or a JSON array of strings (the form the original's
+// settings take, e.g. DAILY_MIGRATION_ROOM_IDS=["room-abc"]).
 func (r *reader) list(key string) []string {
+	v := r.str(key, "")
+	if strings.HasPrefix(v, "[") {
+		var out []string
+		if err := json.Unmarshal([]byte(v), &out); err != nil {
+			r.fail(key, "must be a comma-separated list or a JSON array of strings")
+		}
+		return out
+	}
 	var out []string
-	for _, p := range strings.Split(r.str(key, ""), ",") {
+	for _, p := range strings.Split(v, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}

@@ -137,7 +137,7 @@ func (s *Service) lockRoomByID(ctx context.Context, cs CalendarStore, id uuid.UU
 func (s *Service) calendarMeeting(r room.Room, c *calendarCreate) Meeting {
 	eventID := c.eventID
 	return Meeting{
-		ID: uuid.New(), RoomID: r.ID, Kind: KindCalendar, Platform: r.Platform, StartDate: c.start,
+		ID: uuid.New(), RoomID: r.ID, Kind: KindCalendar, Platform: s.platformFor(r), StartDate: c.start,
 		EndDate: c.end, IsLocked: r.IsLocked, RoomMode: r.RoomMode, RecordingType: r.RecordingType,
 		RecordingTrigger: r.RecordingTrigger, IsActive: true, CalendarEventID: &eventID,
 		CalendarMetadata: c.metadata, CreatedAt: s.cfg.Now().UTC(),

@@ -89,6 +89,9 @@ type Config struct {
 	SafeguardsOff bool
 	// Observer records creations, handouts and ends (nil: none).
 	Observer Observer
+	// Policy picks the platform of each new meeting (the DAILY_MIGRATION_* flags); its zero
+	// value keeps every room's stored platform.
+	Policy platform.Policy
 }
 
 // DefaultRoomMargin is RoomMargin's default.
@@ -213,7 +216,7 @@ func (s *Service) lockRoom(ctx context.Context, tx Store, name string) (room.Roo
 // newMeeting is a new meeting of r with the room's settings of now (no provider room yet).
 func (s *Service) newMeeting(r room.Room, kind string, now time.Time) Meeting {
 	return Meeting{
-		ID: uuid.New(), RoomID: r.ID, Kind: kind, Platform: r.Platform, StartDate: now,
+		ID: uuid.New(), RoomID: r.ID, Kind: kind, Platform: s.platformFor(r), StartDate: now,
 		EndDate: now.Add(s.cfg.MeetingDuration), IsLocked: r.IsLocked, RoomMode: r.RoomMode,
 		RecordingType: r.RecordingType, RecordingTrigger: r.RecordingTrigger, IsActive: true, CreatedAt: now,
 	}

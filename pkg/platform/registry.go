@@ -71,3 +71,15 @@ func (p Policy) ForRoom(storedPlatform, roomID string) string {
 	}
 	return p.Default
 }
+
+// ForMeeting returns the platform of a new meeting of a room, decided when the meeting is
+// made so that changing the migration flags moves rooms without touching them: while
+// DailyMigrationEnabled is set, a room listed in DailyMigrationRoomIDs gets Daily; any other
+// room keeps its stored platform (the owner's choice, which stays stored either way, so
+// unlisting a room moves its next meeting back). A room with no stored platform gets ForRoom's.
+func (p Policy) ForMeeting(storedPlatform, roomID string) string {
+	if p.DailyMigrationEnabled && roomID != "" && slices.Contains(p.DailyMigrationRoomIDs, roomID) {
+		return Daily
+	}
+	return p.ForRoom(storedPlatform, roomID)
+}

@@ -74,3 +74,28 @@ func TestPolicyForRoom(t *testing.T) {
 		})
 	}
 }
+
+func TestPolicyForMeeting(t *testing.T) {
+	t.Parallel()
+	migrating := platform.Policy{Default: "whereby", DailyMigrationEnabled: true, DailyMigrationRoomIDs: []string{"room-abc"}}
+	off := platform.Policy{Default: "whereby", DailyMigrationRoomIDs: []string{"room-abc"}}
+	tests := []struct {
+		name           string
+		policy         platform.Policy
+		stored, roomID string
+		want           string
+	}{
+		{"listed room moves to daily", migrating, "whereby", "room-abc", "daily"},
+		{"unlisted room keeps its platform", migrating, "whereby", "room-other", "whereby"},
+		{"unlisted daily room stays daily", migrating, "daily", "room-other", "daily"},
+		{"listed room stays while migration is off", off, "whereby", "room-abc", "whereby"},
+		{"owner's daily is kept while migration is off", off, "daily", "room-abc", "daily"},
+		{"no stored platform falls back to ForRoom", migrating, "", "room-other", "whereby"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tt.want, tt.policy.ForMeeting(tt.stored, tt.roomID))
+		})
+	}
+}

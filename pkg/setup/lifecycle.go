@@ -31,7 +31,7 @@ func MeetingService(cfg *config.Config, d LifecycleDeps, override ...func(*meeti
 		Platforms: d.Platforms, Jobs: d.Jobs, Log: d.Log, Observer: d.Metrics,
 		MeetingDuration: cfg.Lifecycle.MeetingDuration, IntentTTL: cfg.Lifecycle.IntentTTL,
 		PresenceLag: cfg.Lifecycle.PresenceLag, MaxExtraMeetings: cfg.HTTP.MaxExtraMeetings,
-		RoomMargin: cfg.Lifecycle.RoomSweepMargin}
+		RoomMargin: cfg.Lifecycle.RoomSweepMargin, Policy: Policy(cfg)}
 	for _, o := range override {
 		o(&c)
 	}

@@ -47,8 +47,7 @@ func Platforms(cfg *config.Config, obs ...platform.CallObserver) (*platform.Regi
 // PlatformFor returns the platform choice for new rooms: the selection policy, falling back
 // to the default platform when the policy names a provider that is not configured.
 func PlatformFor(cfg *config.Config, reg *platform.Registry) func(uuid.UUID) string {
-	pol := platform.Policy{Default: cfg.DefaultPlatform, DailyMigrationEnabled: cfg.DailyMigrationEnabled,
-		DailyMigrationRoomIDs: cfg.DailyMigrationRoomIDs}
+	pol := Policy(cfg)
 	names := reg.Names()
 	return func(id uuid.UUID) string {
 		if p := pol.ForRoom("", id.String()); slices.Contains(names, p) {
@@ -56,4 +55,11 @@ func PlatformFor(cfg *config.Config, reg *platform.Registry) func(uuid.UUID) str
 		}
 		return cfg.DefaultPlatform
 	}
+}
+
+// Policy is the platform selection policy of the configuration (DEFAULT_VIDEO_PLATFORM and
+// the DAILY_MIGRATION_* flags), for new rooms and new meetings alike.
+func Policy(cfg *config.Config) platform.Policy {
+	return platform.Policy{Default: cfg.DefaultPlatform, DailyMigrationEnabled: cfg.DailyMigrationEnabled,
+		DailyMigrationRoomIDs: cfg.DailyMigrationRoomIDs}
 }
