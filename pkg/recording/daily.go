@@ -37,15 +37,14 @@ type DailyReady struct {
 	Tracks      []DailyTrack `json:"tracks"`
 }
 
-// HandleDailyReady records a finished Daily recording. A cloud recording sets the meeting's
-// composed video (the first one wins, as in the original) and is kept as a completed
-// recording; a raw-tracks recording keeps its audio track keys, is checked for audio and
+// HandleDailyReady records a finished Daily recording. With a Daily bucket of ours, a cloud
+// recording sets the meeting's composed video (the first one wins, as in the original) and is
+// kept as a completed recording, the raw tracks being what is transcribed; without one (Daily
+// keeps the files, and raw tracks need a customer bucket) the cloud recording is the only
+// audio there is, so it is downloaded from its access link and transcribed. A raw-tracks recording keeps its audio track keys, is checked for audio and
 // handed to transcription. It is idempotent: a webhook retry or the poll crossing the
 // webhook finds the recording by its Daily id.
 func (s *Service) HandleDailyReady(ctx context.Context, ev DailyReady) error {
-	if s.cfg.DailyBucket == "" {
-		return permanentf("recording.HandleDailyReady %s: no Daily bucket configured", ev.RecordingID)
-	}
 	var err error
 	switch ev.Type {
 	case DailyCloud:
@@ -70,6 +69,9 @@ func (s *Service) dailyRecording(ev DailyReady, kind Kind) Recording {
 }
 
 func (s *Service) dailyCloud(ctx context.Context, ev DailyReady) error {
+	if s.cfg.DailyBucket == "" {
+		return s.dailyCloudFromLink(ctx, ev)
+	}
 	rec := s.dailyRecording(ev, KindCloud)
 	s.matchMeeting(ctx, &rec)
 	if rec.MeetingID != nil {
@@ -97,6 +99,9 @@ func (s *Service) dailyCloud(ctx context.Context, ev DailyReady) error {
 }
 
 func (s *Service) dailyRawTracks(ctx context.Context, ev DailyReady) error {
+	if s.cfg.DailyBucket == "" {
+		return permanentf("no Daily bucket configured for raw tracks")
+	}
 	rec := s.dailyRecording(ev, KindRawTracks)
 	rec.TrackKeys = audioTrackKeys(ev.Tracks)
 	if rec.ObjectKey == "" {

@@ -26,7 +26,7 @@ type dailyCursor struct {
 // (HandleDailyReady is idempotent) and moves the cursor. The first poll reads one page, as
 // the original does. It returns how many recordings it handled.
 func (s *Service) PollDaily(ctx context.Context) (int, error) {
-	if s.cfg.Daily == nil || s.cfg.DailyBucket == "" {
+	if s.cfg.Daily == nil {
 		return 0, nil
 	}
 	cur, err := s.loadCursor(ctx)

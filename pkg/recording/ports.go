@@ -67,3 +67,10 @@ type DailyRecording struct {
 type DailyLister interface {
 	ListRecordings(ctx context.Context, roomName, startingAfter string, limit int) ([]DailyRecording, error)
 }
+
+// DailyLinks fetches the presigned download link of a Daily recording (GET
+// /recordings/:id/access-link). The link is a credential: it is stored on the recording to
+// download from, and never logged.
+type DailyLinks interface {
+	RecordingAccessLink(ctx context.Context, recordingID string) (string, time.Time, error)
+}

@@ -22,6 +22,7 @@ type Config struct {
 	Downloads   DownloadEnqueuer
 	Transcripts TranscriptEnqueuer
 	Daily       DailyLister        // optional: the polling fallback is off without it
+	DailyLinks  DailyLinks         // optional: needed for cloud recordings kept by Daily (no DailyBucket)
 	Completed   CompletionNotifier // optional: told after a transcript generation completes
 	HTTPClient  *http.Client       // downloads from provider links; nil means a client without timeout
 	Logger      *zap.Logger

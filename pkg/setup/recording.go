@@ -54,9 +54,10 @@ func NewRecording(ctx context.Context, cfg *config.Config, d RecordingDeps) (*Re
 		Prober: recording.FFprobe{},
 		Transcriber: transcribe.New(transcribe.Config{BaseURL: rc.TranscriptionURL, APIKey: rc.TranscriptionKey,
 			Model: rc.TranscriptionModel}),
-		S3Jobs: jobs, Downloads: jobs, Transcripts: jobs, Daily: dailyLister(d.Platforms, cfg),
-		Completed: tasks.Jobs{Q: d.Queue},
-		Logger:    d.Log, Now: d.Now, Platforms: cfg.Configured(),
+		S3Jobs: jobs, Downloads: jobs, Transcripts: jobs, Daily: dailyLister(d.Platforms),
+		DailyLinks: dailyLinks(d.Platforms),
+		Completed:  tasks.Jobs{Q: d.Queue},
+		Logger:     d.Log, Now: d.Now, Platforms: cfg.Configured(),
 		Bucket: rc.StorageBucket, DailyBucket: cfg.Daily.BucketName, WherebyBucket: cfg.Whereby.BucketName,
 		Lease: rc.Lease, MaxRequeues: cfg.DeadLetter.MaxRequeues,
 	}
@@ -93,8 +94,9 @@ func awsConfig(rc config.RecordingConfig, endpoint string) objstore.Config {
 }
 
 // RecordingIntervals sets the recording entries of the scheduler's table from cfg: the SQS
-// poll when a queue is configured, the Daily poll when Daily and its bucket are, and the
-// sweeps whenever recordings are enabled. The worker registers the same handlers.
+// poll when a queue is configured, the Daily poll when Daily is (cloud recordings need no
+// bucket of ours), and the sweeps whenever recordings are enabled. The worker registers the
+// same handlers.
 func RecordingIntervals(cfg *config.Config, iv *tasks.Intervals) {
 	rc := cfg.Recording
 	if !rc.Enabled() {
@@ -104,7 +106,7 @@ func RecordingIntervals(cfg *config.Config, iv *tasks.Intervals) {
 	if rc.SQSQueueURL != "" {
 		iv.RecordingSQSPoll = rc.SQSPollInterval
 	}
-	iv.RecordingDailyPoll = cfg.Daily.APIKey != "" && cfg.Daily.BucketName != ""
+	iv.RecordingDailyPoll = cfg.Daily.APIKey != ""
 }
 
 // DailyRecordingsAPI is the Daily client's capability DailyLister adapts (*daily.Client).
@@ -113,19 +115,34 @@ type DailyRecordingsAPI interface {
 }
 
 // dailyLister adapts the registered Daily client to recording.DailyLister, or returns nil
-// (the polling fallback off) when Daily or its bucket is not configured.
-func dailyLister(reg *platform.Registry, cfg *config.Config) recording.DailyLister {
-	if reg == nil || cfg.Daily.BucketName == "" {
-		return nil
-	}
-	c, err := reg.Get(platform.Daily)
-	if err != nil {
-		return nil
-	}
-	if l, ok := c.(DailyRecordingsAPI); ok {
+// (the polling fallback off) when Daily is not configured.
+func dailyLister(reg *platform.Registry) recording.DailyLister {
+	if l, ok := dailyClient[DailyRecordingsAPI](reg); ok {
 		return DailyLister{Client: l}
 	}
 	return nil
+}
+
+// dailyLinks is the registered Daily client's access links (*daily.Client), or nil.
+func dailyLinks(reg *platform.Registry) recording.DailyLinks {
+	if l, ok := dailyClient[recording.DailyLinks](reg); ok {
+		return l
+	}
+	return nil
+}
+
+// dailyClient returns the registered Daily client as the capability T.
+func dailyClient[T any](reg *platform.Registry) (T, bool) {
+	var zero T
+	if reg == nil {
+		return zero, false
+	}
+	c, err := reg.Get(platform.Daily)
+	if err != nil {
+		return zero, false
+	}
+	t, ok := c.(T)
+	return t, ok
 }
 
 // DailyLister adapts daily.Client.ListRecordings to recording.DailyLister.

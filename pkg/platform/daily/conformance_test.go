@@ -12,6 +12,7 @@ import (
 type testBundle struct {
 	client *daily.Client
 	emu    *emulator.Daily
+	url    string
 }
 
 // setup starts a Daily emulator and a client pointed at it, with fast retries.
@@ -26,7 +27,7 @@ func setup(t *testing.T) testBundle {
 		RatePerSecond: 1000, DeleteRatePerSecond: 1000,
 		RecordingsBucket: daily.Bucket{Name: "rec-bucket", Region: "us-east-1", RoleARN: "arn:aws:iam::1:role/daily"},
 	})
-	return testBundle{client: client, emu: emu}
+	return testBundle{client: client, emu: emu, url: url}
 }
 
 func TestConformance(t *testing.T) {

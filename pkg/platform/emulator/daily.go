@@ -55,6 +55,8 @@ type Daily struct {
 	webhooks     []*DailyWebhook
 	tokens       []map[string]any
 	active       []ActiveRecording
+	media        map[string][]byte // recording id -> synthetic file behind its access link
+	sends        sync.WaitGroup    // webhook deliveries in flight
 }
 
 type dailyRoom struct {
@@ -90,7 +92,7 @@ func NewDaily(o DailyOptions) *Daily {
 		o.HTTPClient = &http.Client{Timeout: 5 * time.Second}
 	}
 	return &Daily{core: newCore(o.Now, o.Latency, o.PresenceLag), domain: o.Domain, apiKey: o.APIKey,
-		key: key, client: o.HTTPClient, rooms: map[string]*dailyRoom{}}
+		key: key, client: o.HTTPClient, rooms: map[string]*dailyRoom{}, media: map[string][]byte{}}
 }
 
 // Start serves the emulator on a loopback port; url is the API root (use it as BaseURL).

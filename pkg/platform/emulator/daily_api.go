@@ -31,6 +31,7 @@ func (d *Daily) Handler() http.Handler {
 	mux.HandleFunc(DailyPresence, d.domainPresence)
 	mux.HandleFunc(DailyMeetingTokens, d.meetingToken)
 	mux.HandleFunc(DailyStartRecording, d.startRecording)
+	mux.HandleFunc(DailyStopRecording, d.stopRecording)
 	mux.HandleFunc(DailyListRecordings, d.listRecordings)
 	mux.HandleFunc(DailyGetRecording, d.getRecording)
 	mux.HandleFunc(DailyRecordingLink, d.recordingLink)
@@ -39,7 +40,10 @@ func (d *Daily) Handler() http.Handler {
 	mux.HandleFunc(DailyUpdateWebhook, d.updateWebhook)
 	mux.HandleFunc(DailyCreateWebhook, d.createWebhook)
 	mux.HandleFunc(DailyDeleteWebhook, d.deleteWebhook)
-	return d.serve(mux, d.auth, dailyError, d.rateLimited)
+	outer := http.NewServeMux()
+	outer.HandleFunc(DailyRecordingMedia, d.recordingMedia) // signed links carry no API key
+	outer.Handle("/", d.serve(mux, d.auth, dailyError, d.rateLimited))
+	return outer
 }
 
 func (d *Daily) auth(r *http.Request) (int, string) {

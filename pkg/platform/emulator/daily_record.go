@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -43,7 +45,7 @@ type recordingBody struct {
 
 func (d *Daily) readRecordingBody(w http.ResponseWriter, r *http.Request) (recordingBody, bool) {
 	var b recordingBody
-	if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+	if err := json.NewDecoder(r.Body).Decode(&b); err != nil && !errors.Is(err, io.EOF) { // no body: defaults
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "json-parsing-error", "info": err.Error()})
 		return b, false
 	}

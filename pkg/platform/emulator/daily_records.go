@@ -149,6 +149,13 @@ func (d *Daily) recordingLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	exp := d.Now().Add(time.Duration(valid) * time.Second).Unix()
+	d.mu.Lock()
+	_, synthetic := d.media[id]
+	d.mu.Unlock()
+	if synthetic {
+		writeJSON(w, http.StatusOK, map[string]any{"download_link": d.mediaLink(r, id, exp), "expires": exp})
+		return
+	}
 	link := fmt.Sprintf("https://%s-recordings.s3.amazonaws.com/%s?X-Amz-Expires=%d", d.domain, id, valid)
 	writeJSON(w, http.StatusOK, map[string]any{"download_link": link, "expires": exp})
 }
