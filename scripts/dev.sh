@@ -48,7 +48,10 @@ export AWS_SQS_ENDPOINT_URL="http://127.0.0.1:${REC_PORT}"
 export AWS_PROCESS_RECORDING_QUEUE_URL="http://127.0.0.1:${REC_PORT}/000000000000/recordings"
 export TRANSCRIPT_STORAGE_AWS_ACCESS_KEY_ID=dev TRANSCRIPT_STORAGE_AWS_SECRET_ACCESS_KEY=dev
 export TRANSCRIPT_STORAGE_AWS_BUCKET_NAME=reflector-dev
-export DAILYCO_STORAGE_AWS_BUCKET_NAME=daily-dev WHEREBY_STORAGE_AWS_BUCKET_NAME=whereby-dev
+# No Daily bucket by default: Daily keeps the cloud recordings (the emulator serves a synthetic
+# audio file behind each access link), which the worker downloads and transcribes. Set one to
+# try the raw-tracks path instead (the emulator then does not write the tracks).
+export DAILYCO_STORAGE_AWS_BUCKET_NAME="${DAILYCO_STORAGE_AWS_BUCKET_NAME:-}" WHEREBY_STORAGE_AWS_BUCKET_NAME=whereby-dev
 
 # The same environment for reflectorctl in another shell: `source .data/dev.env` or `make ctl`.
 DEV_ENV=.data/dev.env
@@ -122,7 +125,8 @@ died() { # name: report a child that exited and show the end of its log
 	tail -n 20 "$LOGS/$1.log" >&2
 }
 
-start emulator bin/reflectorctl emulate --addr "127.0.0.1:${EMU_PORT}"
+start emulator bin/reflectorctl emulate --addr "127.0.0.1:${EMU_PORT}" \
+	--daily-webhook-url "http://127.0.0.1:${API_PORT}/v1/daily/webhook"
 start recemu bin/reflectorctl emulate-recording --addr "127.0.0.1:${REC_PORT}"
 for _ in $(seq 100); do
 	[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${EMU_PORT}/daily/v1/rooms")" != 000 ] && break
@@ -160,6 +164,9 @@ The CLI, in another shell:  source ${DEV_ENV} && bin/reflectorctl recordings lis
 
 Create a room and get its meeting:
   curl -s -XPOST localhost:${API_PORT}/v1/rooms -H 'Content-Type: application/json' -d '{"name":"demo"}' && curl -s -XPOST localhost:${API_PORT}/v1/rooms/demo/meeting
+
+The recording loop, step by step (a Daily recording stopped at the emulator, transcribed):
+  source ${DEV_ENV} && bin/reflectorctl demo
 
 Ctrl-C stops everything.
 EOF

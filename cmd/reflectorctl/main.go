@@ -61,6 +61,7 @@ func (a *app) root() *cobra.Command {
 		a.roomsCmd(),
 		a.presenceCmd(),
 		a.importCmd(),
+		a.demoCmd(),
 		a.apiKeyCmd(),
 		a.healthcheckCmd(),
 	)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/monadical/reflector-go/pkg/recording"
+	"github.com/monadical/reflector-go/pkg/redact"
 )
 
 // recordingOps is what the commands need of the recording service.
@@ -94,7 +95,8 @@ func (c *ctl) recordingsShow(ctx context.Context, raw string) error {
 	rows := [][2]string{
 		{"id", r.ID.String()}, {"platform", r.Platform}, {"provider recording id", r.ProviderRecordingID},
 		{"kind", string(r.Kind)}, {"status", string(r.Status)}, {"attempts", fmt.Sprint(r.Attempts)},
-		{"object", r.Bucket + "/" + r.ObjectKey}, {"source url", r.SourceURL}, {"meeting", meetingOrOrphan(r)},
+		{"object", r.Bucket + "/" + r.ObjectKey}, {"source url", redact.Text(r.SourceURL)}, // a signed link
+		{"meeting", meetingOrOrphan(r)},
 		{"provider room", r.ProviderRoomName}, {"orphan reason", r.OrphanReason},
 		{"recorded at", stamp(&r.RecordedAt)}, {"created at", stamp(&r.CreatedAt)}, {"stored at", stamp(r.StoredAt)},
 		{"completed at", stamp(r.CompletedAt)}, {"failed at", stamp(r.FailedAt)},
