@@ -12,7 +12,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/apptest"
-	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/internal/testkit"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
@@ -220,13 +219,7 @@ func TestConcurrentExtraMeetingsKeepTheCap(t *testing.T) {
 func TestOrphanSweepIsScheduledAndHandled(t *testing.T) {
 	t.Parallel()
 	find := func(env map[string]string) (tasks.Periodic, bool) {
-		base := map[string]string{"DATABASE_URL": "postgres://x", "REDIS_URL": "redis://x", "DAILY_API_KEY": "k"}
-		for k, v := range env {
-			base[k] = v
-		}
-		cfg, err := config.Load(func(k string) string { return base[k] })
-		require.NoError(t, err)
-		return tasks.Find(setup.Schedule(cfg), tasks.TypeRoomSweepOrphans)
+		return apptest.Scheduled(t, env, tasks.TypeRoomSweepOrphans)
 	}
 	p, ok := find(nil)
 	require.True(t, ok)

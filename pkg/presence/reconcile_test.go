@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/monadical/reflector-go/pkg/apptest"
-	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
 	"github.com/monadical/reflector-go/pkg/presence"
 	"github.com/monadical/reflector-go/pkg/setup"
@@ -110,13 +109,7 @@ func TestReconcileUnknownPresenceChangesNothing(t *testing.T) {
 func TestReconcileIsScheduledAndHandled(t *testing.T) {
 	t.Parallel()
 	find := func(env map[string]string) (tasks.Periodic, bool) {
-		base := map[string]string{"DATABASE_URL": "postgres://x", "REDIS_URL": "redis://x", "DAILY_API_KEY": "k"}
-		for k, v := range env {
-			base[k] = v
-		}
-		cfg, err := config.Load(func(k string) string { return base[k] })
-		require.NoError(t, err)
-		return tasks.Find(setup.Schedule(cfg), tasks.TypePresenceReconcile)
+		return apptest.Scheduled(t, env, tasks.TypePresenceReconcile)
 	}
 	p, ok := find(nil)
 	require.True(t, ok)

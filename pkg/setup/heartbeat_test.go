@@ -28,19 +28,14 @@ func TestHealthcheckURLPinged(t *testing.T) {
 	cfg, err := config.LoadFor(func(k string) string { return env[k] }, config.NeedNothing)
 	require.NoError(t, err)
 
-	var ping *tasks.Periodic
-	for _, p := range setup.Schedule(cfg) {
-		if p.Type == tasks.TypeHealthcheckPing {
-			ping = &p
-		}
-	}
-	require.NotNil(t, ping, "healthcheck:ping is scheduled")
+	ping, ok := tasks.Find(setup.Schedule(cfg), tasks.TypeHealthcheckPing)
+	require.True(t, ok, "healthcheck:ping is scheduled")
 	require.Equal(t, 10*time.Minute, ping.Every)
 
 	redis := apptest.RedisDB(t)
 	q := asynq.NewClient(redis)
 	defer q.Close()
-	tasks.EmitTick(context.Background(), q, *ping, time.Now().Truncate(ping.Every), zap.NewNop())
+	tasks.EmitTick(context.Background(), q, ping, time.Now().Truncate(ping.Every), zap.NewNop())
 	worker := setup.WorkerServer(redis, 1, 3*time.Second, zap.NewNop())
 	require.NoError(t, worker.Start(tasks.NewMux(tasks.Deps{Healthcheck: setup.Heartbeat(cfg), Log: zap.NewNop()})))
 	defer worker.Shutdown()
@@ -54,7 +49,6 @@ func TestHealthcheckURLPinged(t *testing.T) {
 	none, err := config.LoadFor(func(string) string { return "" }, config.NeedNothing)
 	require.NoError(t, err)
 	require.Nil(t, setup.Heartbeat(none))
-	for _, p := range setup.Schedule(none) {
-		require.NotEqual(t, tasks.TypeHealthcheckPing, p.Type, "no HEALTHCHECK_URL, no ping")
-	}
+	_, ok = tasks.Find(setup.Schedule(none), tasks.TypeHealthcheckPing)
+	require.False(t, ok, "no HEALTHCHECK_URL, no ping")
 }
