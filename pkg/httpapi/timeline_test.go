@@ -49,9 +49,9 @@ func meetingOf(t *testing.T, a *apptest.App, roomName string) (id, providerRoom 
 	return m["id"].(string), m["room_name"].(string)
 }
 
-func tick(t *testing.T, a *apptest.App) {
+func processMeetings(t *testing.T, a *apptest.App) {
 	t.Helper()
-	_, err := a.Processor.Tick(context.Background())
+	_, err := a.Processor.Run(context.Background())
 	require.NoError(t, err)
 }
 
@@ -69,7 +69,7 @@ func TestTimelineEndedAtEndDate(t *testing.T) {
 	a.CreateRoom(t, "tl-ended")
 	id, _ := meetingOf(t, a, "tl-ended")
 	exec(t, a, `UPDATE meeting SET end_date = now() - interval '1 minute' WHERE id = $1`, id)
-	tick(t, a)
+	processMeetings(t, a)
 
 	b := timeline(t, a, id)
 	require.Equal(t, []string{"created", "provider_room_created", "handout", "decision", "ended"}, kinds(b))
@@ -91,11 +91,11 @@ func TestTimelineGracePeriodExpired(t *testing.T) {
 	id, providerRoom := meetingOf(t, a, "tl-grace")
 	exec(t, a, `UPDATE join_intent SET expires_at = now() - interval '1 minute'`)
 	a.Daily.Join(providerRoom, "s1", "u1", "Ann")
-	tick(t, a) // in use: first presence
+	processMeetings(t, a) // in use: first presence
 	a.Daily.Leave(providerRoom, "s1")
-	tick(t, a) // everyone left: grace starts
+	processMeetings(t, a) // everyone left: grace starts
 	exec(t, a, `UPDATE meeting SET last_participant_left_at = now() - interval '1 hour' WHERE id = $1`, id)
-	tick(t, a) // grace over, confirmed empty: ended
+	processMeetings(t, a) // grace over, confirmed empty: ended
 
 	b := timeline(t, a, id)
 	require.Equal(t, []string{"created", "provider_room_created", "handout", "decision", "first_presence",

@@ -40,7 +40,7 @@ func TestLifecycleLogLinesCarryIDs(t *testing.T) {
 	require.NoError(t, svc.Leave(ctx, "logged", m.ID, "c1", "s1", 0))
 	_, err = a.DB.Exec(`UPDATE meeting SET end_date = now() - interval '1 minute' WHERE id = $1`, m.ID)
 	require.NoError(t, err)
-	_, err = proc.Tick(ctx)
+	_, err = proc.Run(ctx)
 	require.NoError(t, err)
 	del, err := tasks.NewRoomDeleteTask(tasks.RoomDeletePayload{MeetingID: m.ID, Platform: m.Platform, RoomName: m.RoomName})
 	require.NoError(t, err)

@@ -106,19 +106,19 @@ func NewProcessor(cfg ProcessorConfig) *Processor {
 	return &Processor{cfg: cfg}
 }
 
-// TickResult counts what a tick did.
-type TickResult struct {
+// RunResult counts what one run did.
+type RunResult struct {
 	Active, Ended, GraceStarted, Present, PresenceUnknown, Confirmed int
 }
 
-// Tick runs process-meetings once.
-func (p *Processor) Tick(ctx context.Context) (TickResult, error) {
+// Run runs process-meetings once.
+func (p *Processor) Run(ctx context.Context) (RunResult, error) {
 	now := p.cfg.Now().UTC()
 	ms, err := p.cfg.Store.MeetingsActiveForProcessing(ctx, now)
 	if err != nil {
-		return TickResult{}, fmt.Errorf("meeting.Tick: %w", err)
+		return RunResult{}, fmt.Errorf("process-meetings: %w", err)
 	}
-	res := TickResult{Active: len(ms)}
+	res := RunResult{Active: len(ms)}
 	pres := p.cfg.Presence.Presence(ctx, ms)
 	var present, grace []uuid.UUID
 	var ends []End
@@ -160,7 +160,7 @@ func (p *Processor) Tick(ctx context.Context) (TickResult, error) {
 		p.cfg.Log.Warn("timeline: decisions not recorded", zap.Int("meetings", len(decisions)), zap.Error(err))
 	}
 	if err := p.apply(ctx, present, grace, ends, now, &res); err != nil {
-		return res, fmt.Errorf("meeting.Tick: %w", err)
+		return res, fmt.Errorf("process-meetings: %w", err)
 	}
 	return res, nil
 }
@@ -210,7 +210,7 @@ func (p *Processor) confirm(ctx context.Context, cands []Active) []End {
 	return out
 }
 
-func (p *Processor) apply(ctx context.Context, present, grace []uuid.UUID, ends []End, now time.Time, res *TickResult) error {
+func (p *Processor) apply(ctx context.Context, present, grace []uuid.UUID, ends []End, now time.Time, res *RunResult) error {
 	if len(present) > 0 {
 		if err := p.cfg.Store.MeetingsMarkPresent(ctx, present); err != nil {
 			return err

@@ -74,8 +74,8 @@ func seed(b *testing.B, db *sqlx.DB, emu *emulator.Daily, n int) {
 	}
 }
 
-// BenchmarkProcessMeetings measures one process-meetings tick over N active meetings with
-// 50 ms of provider latency. Provider calls and database round trips per tick must not grow
+// BenchmarkProcessMeetings measures one process-meetings run over N active meetings with
+// 50 ms of provider latency. Provider calls and database round trips per run must not grow
 // with N: presence is read domain-wide in one call, and only deactivation candidates are
 // confirmed room by room.
 func BenchmarkProcessMeetings(b *testing.B) {
@@ -95,13 +95,13 @@ func BenchmarkProcessMeetings(b *testing.B) {
 				calls0 := emu.TotalCalls()
 				cs.trips.Store(0)
 				start := time.Now()
-				res, err := proc.Tick(context.Background())
+				res, err := proc.Run(context.Background())
 				if err != nil {
 					b.Fatal(err)
 				}
 				wall := time.Since(start)
 				if i == 0 {
-					fmt.Printf("process_meetings n=%d wall_s=%.3f provider_calls=%d db_roundtrips=%d ended=%d\n",
+					fmt.Printf("process-meetings n=%d wall_s=%.3f provider_calls=%d db_roundtrips=%d ended=%d\n",
 						n, wall.Seconds(), emu.TotalCalls()-calls0, cs.trips.Load(), res.Ended)
 				}
 			}

@@ -41,9 +41,9 @@ func setupProc(t *testing.T) *procBundle {
 	return &procBundle{a: a, clock: clk, proc: a.Processor, id: m["id"].(string), prov: m["room_name"].(string)}
 }
 
-func (b *procBundle) tick(t *testing.T) meeting.TickResult {
+func (b *procBundle) run(t *testing.T) meeting.RunResult {
 	t.Helper()
-	res, err := b.proc.Tick(context.Background())
+	res, err := b.proc.Run(context.Background())
 	require.NoError(t, err)
 	return res
 }
@@ -59,7 +59,7 @@ func (b *procBundle) joinAndLeave(t *testing.T) {
 	base := "/v1/rooms/proc/meetings/" + b.id
 	b.a.Daily.Join(b.prov, "s1", "", "Ann")
 	b.a.Do(t, http.MethodPost, base+"/joined", map[string]any{"connection_id": "c", "session_id": "s1"})
-	b.tick(t)
+	b.run(t)
 	b.a.Daily.Leave(b.prov, "s1")
 	b.a.Do(t, http.MethodPost, base+"/leave", `{"connection_id":"c","session_id":"s1"}`)
 }
@@ -69,14 +69,14 @@ func TestProcessGracePeriod(t *testing.T) {
 	b := setupProc(t)
 	b.joinAndLeave(t)
 
-	require.Equal(t, 1, b.tick(t).GraceStarted, "the last participant left: grace starts")
+	require.Equal(t, 1, b.run(t).GraceStarted, "the last participant left: grace starts")
 	require.NotNil(t, b.a.Scalar(t, "SELECT last_participant_left_at FROM meeting"))
 	b.clock.Advance(9 * time.Minute)
-	b.tick(t)
+	b.run(t)
 	require.True(t, b.active(t), "within the grace period the meeting stays")
 
 	b.clock.Advance(2 * time.Minute)
-	require.Equal(t, 1, b.tick(t).Ended)
+	require.Equal(t, 1, b.run(t).Ended)
 	require.False(t, b.active(t), "grace expired: deactivated")
 	require.Equal(t, "grace period expired", b.a.Scalar(t, "SELECT ended_reason FROM meeting"))
 	require.NotEmpty(t, taskstest.Queued(t, b.a.Redis, tasks.QueueDefault, tasks.TypeRoomDelete))
@@ -86,13 +86,13 @@ func TestProcessRejoinDuringGraceClearsIt(t *testing.T) {
 	t.Parallel()
 	b := setupProc(t)
 	b.joinAndLeave(t)
-	b.tick(t)
+	b.run(t)
 	b.clock.Advance(5 * time.Minute)
 	b.a.Daily.Join(b.prov, "s2", "", "Bob")
-	b.tick(t)
+	b.run(t)
 	require.Nil(t, b.a.Scalar(t, "SELECT last_participant_left_at FROM meeting"), "a rejoin clears the grace period")
 	b.clock.Advance(30 * time.Minute)
-	b.tick(t)
+	b.run(t)
 	require.True(t, b.active(t), "occupied again: never deactivated")
 }
 
@@ -100,10 +100,10 @@ func TestProcessKeepsMeetingWhenPresenceUnavailable(t *testing.T) {
 	t.Parallel()
 	b := setupProc(t)
 	b.joinAndLeave(t)
-	b.tick(t)
+	b.run(t)
 	b.clock.Advance(time.Hour)
 	b.a.Daily.FailNext(emulator.DailyPresence, 10, emulator.Fault{Status: http.StatusServiceUnavailable})
-	res := b.tick(t)
+	res := b.run(t)
 	require.Equal(t, 1, res.PresenceUnknown)
 	require.True(t, b.active(t), "never deactivate on unknown presence, never fall back to stale sessions")
 }
@@ -112,14 +112,14 @@ func TestProcessLiveIntentBlocksDeactivation(t *testing.T) {
 	t.Parallel()
 	b := setupProc(t)
 	b.joinAndLeave(t)
-	b.tick(t)
+	b.run(t)
 	b.clock.Advance(time.Hour)
 	// A second user is handed the meeting and is in the handshake, invisible to presence.
 	b.a.Do(t, http.MethodPost, "/v1/rooms/proc/meeting", map[string]any{"connection_id": "late"})
-	b.tick(t)
+	b.run(t)
 	require.True(t, b.active(t), "a live intent keeps the meeting")
 	b.clock.Advance(31 * time.Second) // the intent expires: the client never connected
-	b.tick(t)
+	b.run(t)
 	require.False(t, b.active(t))
 }
 
@@ -180,10 +180,10 @@ func TestCalendarMeetingForceClosed(t *testing.T) {
 	require.NoError(t, err)
 	b.a.Daily.Join(b.prov, "s1", "", "Ann")
 	b.clock.Advance(39 * time.Minute)
-	b.tick(t)
+	b.run(t)
 	require.True(t, b.active(t), "29 minutes after its end, with people in it, it stays")
 	b.clock.Advance(time.Minute)
-	res := b.tick(t)
+	res := b.run(t)
 	require.False(t, b.active(t), "30 minutes after its scheduled end it is force-closed: %+v", res)
 }
 
@@ -196,16 +196,16 @@ func TestRoomDeleteLostToQueueOutageIsSwept(t *testing.T) {
 	b.proc = setup.Processor(b.a.Config, setup.LifecycleDeps{DB: b.a.DB, Platforms: b.a.Platforms, Jobs: tasks.Jobs{Q: flaky},
 		Log: b.a.Log}, func(c *meeting.ProcessorConfig) { c.Now = b.clock.Now })
 	b.joinAndLeave(t)
-	b.tick(t)
+	b.run(t)
 	b.clock.Advance(11 * time.Minute)
 	flaky.Down()
-	require.Equal(t, 1, b.tick(t).Ended, "the end commits even though the queue is down")
+	require.Equal(t, 1, b.run(t).Ended, "the end commits even though the queue is down")
 	require.Empty(t, taskstest.Queued(t, b.a.Redis, tasks.QueueDefault, tasks.TypeRoomDelete))
 	flaky.Up()
 	b.clock.Advance(2 * time.Minute)
-	b.tick(t)
+	b.run(t)
 	require.Len(t, taskstest.Queued(t, b.a.Redis, tasks.QueueDefault, tasks.TypeRoomDelete), 1, "the sweep re-queued the delete")
-	b.tick(t)
+	b.run(t)
 	require.Len(t, taskstest.Queued(t, b.a.Redis, tasks.QueueDefault, tasks.TypeRoomDelete), 1, "and only once")
 }
 
@@ -220,10 +220,10 @@ func TestRoomDeleteDeadLetter(t *testing.T) {
 		c.Now, c.MaxRequeues, c.RoomDeleteLease = b.clock.Now, 2, 3*time.Minute
 	})
 	b.joinAndLeave(t)
-	b.tick(t)
+	b.run(t)
 	b.clock.Advance(11 * time.Minute)
 	flaky.Down() // every queued delete is lost
-	require.Equal(t, 1, b.tick(t).Ended)
+	require.Equal(t, 1, b.run(t).Ended)
 	restarts := func() (n int, dead bool) {
 		require.NoError(t, b.a.DB.QueryRow(`SELECT room_delete_requeues, room_delete_dead_at IS NOT NULL FROM meeting
 			WHERE id = $1`, b.id).Scan(&n, &dead))
@@ -231,13 +231,13 @@ func TestRoomDeleteDeadLetter(t *testing.T) {
 	}
 	for i, want := range []int{1, 1, 2, 2} {
 		b.clock.Advance(2 * time.Minute)
-		b.tick(t)
+		b.run(t)
 		n, dead := restarts()
 		require.Equal(t, want, n, "tick %d: one restart per lease", i+1)
 		require.False(t, dead)
 	}
 	b.clock.Advance(2 * time.Minute)
-	b.tick(t)
+	b.run(t)
 	_, dead := restarts()
 	require.True(t, dead, "the third expiry parks the delete")
 	var events int
@@ -247,6 +247,6 @@ func TestRoomDeleteDeadLetter(t *testing.T) {
 
 	flaky.Up()
 	b.clock.Advance(10 * time.Minute)
-	b.tick(t)
+	b.run(t)
 	require.Empty(t, taskstest.Queued(t, b.a.Redis, tasks.QueueDefault, tasks.TypeRoomDelete), "a parked delete is not restarted")
 }

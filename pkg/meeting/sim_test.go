@@ -189,7 +189,7 @@ func (w *world) advance(d time.Duration) {
 }
 
 func (w *world) tick() {
-	if _, err := w.proc.Tick(w.ctx); err != nil {
+	if _, err := w.proc.Run(w.ctx); err != nil {
 		w.violate("tick failed: %v", err)
 	}
 }

@@ -66,7 +66,7 @@ func TestMetricsMoveAfterAFlow(t *testing.T) {
 	// process-meetings reads presence; a meeting past its end date ends.
 	_, err = a.DB.Exec(`UPDATE meeting SET end_date = now() - interval '1 minute'`)
 	require.NoError(t, err)
-	res, err := a.Processor.Tick(ctx)
+	res, err := a.Processor.Run(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 1, res.Ended)
 

@@ -64,7 +64,7 @@ type ICSSyncDueHandler struct {
 
 // ProcessTask implements asynq.Handler.
 func (h ICSSyncDueHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
-	var p MeetingsProcessPayload // every periodic tick has the same {"tick": unix} payload
+	var p TickPayload // every periodic tick has the same {"tick": unix} payload
 	if err := decode(t, &p); err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ type ICSCreateUpcomingHandler struct{ Calendar CalendarSyncer }
 
 // ProcessTask implements asynq.Handler.
 func (h ICSCreateUpcomingHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
-	var p MeetingsProcessPayload
+	var p TickPayload
 	if err := decode(t, &p); err != nil {
 		return err
 	}

@@ -12,29 +12,29 @@ import (
 	"github.com/monadical/reflector-go/pkg/meeting"
 )
 
-// MeetingProcessor is process-meetings (meeting.Processor): Tick runs it once.
-type MeetingProcessor interface {
-	Tick(ctx context.Context) (meeting.TickResult, error)
+// Processor is process-meetings (meeting.Processor): Run runs it once.
+type Processor interface {
+	Run(ctx context.Context) (meeting.RunResult, error)
 }
 
-// MeetingsProcessHandler runs process-meetings. A tick emitted late (the worker was down) is
+// ProcessMeetingsHandler runs process-meetings. A tick emitted late (the worker was down) is
 // still run: the decision reads the present state, so a late tick is as good as a fresh one.
-type MeetingsProcessHandler struct {
-	Processor MeetingProcessor
+type ProcessMeetingsHandler struct {
+	Processor Processor
 	Log       *zap.Logger
 }
 
 // ProcessTask implements asynq.Handler.
-func (h MeetingsProcessHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
-	var p MeetingsProcessPayload
+func (h ProcessMeetingsHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	var p TickPayload
 	if err := decode(t, &p); err != nil {
 		return err
 	}
-	res, err := h.Processor.Tick(ctx)
+	res, err := h.Processor.Run(ctx)
 	if err != nil {
 		return err
 	}
-	h.Log.Info("process meetings", zap.Int64("tick", p.Tick), zap.Int("active", res.Active), zap.Int("ended", res.Ended),
+	h.Log.Info("process-meetings", zap.Int64("tick", p.Tick), zap.Int("active", res.Active), zap.Int("ended", res.Ended),
 		zap.Int("grace_started", res.GraceStarted), zap.Int("presence_unknown", res.PresenceUnknown))
 	return nil
 }

@@ -9,7 +9,7 @@ import (
 type Deps struct {
 	Platforms Platforms
 	Meetings  RoomDeletedRecorder
-	Processor MeetingProcessor
+	Processor Processor
 	Presence  Poller
 	Log       *zap.Logger
 	// Calendar, when set, registers the ICS tasks; Queue is where the sync fan-out enqueues.
@@ -36,7 +36,7 @@ type Deps struct {
 func NewMux(d Deps) *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.Handle(TypeRoomDelete, RoomDeleteHandler{Platforms: d.Platforms, Store: d.Meetings, Log: d.Log})
-	mux.Handle(TypeMeetingsProcess, MeetingsProcessHandler{Processor: d.Processor, Log: d.Log})
+	mux.Handle(TypeProcessMeetings, ProcessMeetingsHandler{Processor: d.Processor, Log: d.Log})
 	mux.Handle(TypePresencePoll, PresencePollHandler{Poller: d.Presence})
 	registerCalendar(mux, d)
 	registerRecordings(mux, d)

@@ -100,7 +100,7 @@ type Intervals struct {
 // Schedule is the periodic table.
 func Schedule(iv Intervals) []Periodic {
 	out := append([]Periodic{
-		{Type: TypeMeetingsProcess, Every: iv.ProcessMeetings, Queue: QueueCritical, Timeout: 2 * time.Minute, MaxRetry: 0},
+		{Type: TypeProcessMeetings, Every: iv.ProcessMeetings, Queue: QueueCritical, Timeout: 2 * time.Minute, MaxRetry: 0},
 	}, append(append(append(calendarPeriodic(iv), recordingPeriodic(iv)...), webhookPeriodic(iv)...), presencePeriodic(iv)...)...)
 	return append(append(out, roomPeriodic(iv)...), healthcheckPeriodic(iv)...)
 }

@@ -37,12 +37,12 @@ func TestSchedulerRunsUntilShutdown(t *testing.T) {
 	redis := apptest.RedisDB(t)
 	q := asynq.NewClient(redis)
 	defer q.Close()
-	table := []tasks.Periodic{{Type: tasks.TypeMeetingsProcess, Every: time.Second, Queue: tasks.QueueCritical, Timeout: time.Second}}
+	table := []tasks.Periodic{{Type: tasks.TypeProcessMeetings, Every: time.Second, Queue: tasks.QueueCritical, Timeout: time.Second}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { tasks.Run(ctx, q, table, time.Now, zap.NewNop()); close(done) }()
 	require.Eventually(t, func() bool {
-		return len(taskstest.Queued(t, redis, tasks.QueueCritical, tasks.TypeMeetingsProcess)) >= 2
+		return len(taskstest.Queued(t, redis, tasks.QueueCritical, tasks.TypeProcessMeetings)) >= 2
 	}, 5*time.Second, 50*time.Millisecond)
 	cancel()
 	select {

@@ -28,7 +28,7 @@ type PresenceReconcileHandler struct {
 
 // ProcessTask implements asynq.Handler.
 func (h PresenceReconcileHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
-	var p MeetingsProcessPayload // the periodic tick payload
+	var p TickPayload // the periodic tick payload
 	if err := decode(t, &p); err != nil {
 		return err
 	}

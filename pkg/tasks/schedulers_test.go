@@ -49,7 +49,7 @@ func TestTwoRunningSchedulersEmitEachTickOnce(t *testing.T) {
 	q := asynq.NewClient(redis)
 	defer q.Close()
 	table := []tasks.Periodic{
-		{Type: tasks.TypeMeetingsProcess, Every: time.Second, Queue: tasks.QueueCritical, Timeout: time.Second},
+		{Type: tasks.TypeProcessMeetings, Every: time.Second, Queue: tasks.QueueCritical, Timeout: time.Second},
 		{Type: tasks.TypeWebhookSweep, Every: time.Second, Queue: tasks.QueueLow, Timeout: time.Second},
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -13,9 +13,13 @@ import (
 
 // Task type names are stable strings: queued tasks outlive deployments.
 const (
-	TypeRoomDelete      = "room:delete"
-	TypePresencePoll    = "presence:poll"
-	TypeMeetingsProcess = "meeting:process"
+	TypeRoomDelete   = "room:delete"
+	TypePresencePoll = "presence:poll"
+	// TypeProcessMeetings is process-meetings' task type. Its wire string keeps the old
+	// "meeting:process": queued and archived tasks, the task_runs_total{type} series, the
+	// stalled alert and `reflectorctl tasks run` all key on it, and a rolling deploy would
+	// otherwise have old workers archive the new scheduler's ticks (MaxRetry 0).
+	TypeProcessMeetings = "meeting:process"
 )
 
 // Queues, by priority.
@@ -59,8 +63,8 @@ func NewPresencePollTask(p PresencePollPayload, delay time.Duration) (*asynq.Tas
 		asynq.MaxRetry(3), asynq.Queue(QueueCritical))
 }
 
-// MeetingsProcessPayload is one tick of process-meetings.
-type MeetingsProcessPayload struct {
+// TickPayload is the payload of every periodic task: the scheduler tick that emitted it.
+type TickPayload struct {
 	Tick int64 `json:"tick"` // unix seconds of the tick
 }
 
