@@ -37,9 +37,9 @@ type ICSStatus struct {
 	EventsCount int        `json:"events_count"`
 }
 
-// RoomEvents lists the room's non-deleted events by start time, past ones included; owner
+// roomEvents lists the room's non-deleted events by start time, past ones included; owner
 // selects whether description and attendees are shown.
-func (s *Service) RoomEvents(ctx context.Context, roomID uuid.UUID, owner bool) ([]CalendarEventResponse, error) {
+func (s *Service) roomEvents(ctx context.Context, roomID uuid.UUID, owner bool) ([]CalendarEventResponse, error) {
 	events, err := s.store.CalendarEventsByRoom(ctx, roomID)
 	if err != nil {
 		return nil, fmt.Errorf("calendar.RoomEvents %s: %w", roomID, err)
@@ -47,9 +47,9 @@ func (s *Service) RoomEvents(ctx context.Context, roomID uuid.UUID, owner bool) 
 	return responses(events, owner), nil
 }
 
-// RoomUpcoming lists the room's non-deleted events that start within minutesAhead and have
+// roomUpcoming lists the room's non-deleted events that start within minutesAhead and have
 // not ended, ongoing ones included.
-func (s *Service) RoomUpcoming(ctx context.Context, roomID uuid.UUID, minutesAhead int, owner bool) ([]CalendarEventResponse, error) {
+func (s *Service) roomUpcoming(ctx context.Context, roomID uuid.UUID, minutesAhead int, owner bool) ([]CalendarEventResponse, error) {
 	now := s.now()
 	until := now.Add(time.Duration(minutesAhead) * time.Minute)
 	events, err := s.store.CalendarEventsUpcomingByRoom(ctx, roomID, now, until)
@@ -59,8 +59,8 @@ func (s *Service) RoomUpcoming(ctx context.Context, roomID uuid.UUID, minutesAhe
 	return responses(events, owner), nil
 }
 
-// RoomStatus reports the room's sync state. events_count counts every non-deleted event.
-func (s *Service) RoomStatus(ctx context.Context, roomID uuid.UUID) (ICSStatus, error) {
+// roomStatus reports the room's sync state. events_count counts every non-deleted event.
+func (s *Service) roomStatus(ctx context.Context, roomID uuid.UUID) (ICSStatus, error) {
 	room, err := s.store.RoomICS(ctx, roomID)
 	if err != nil {
 		return ICSStatus{}, fmt.Errorf("calendar.RoomStatus %s: %w", roomID, err)

@@ -8,43 +8,32 @@ import (
 	"github.com/monadical/reflector-go/pkg/room"
 )
 
-// Answers of the calendar endpoints, with the original's texts.
-var (
-	errICSSyncNotOwner   = &statusError{http.StatusForbidden, "Only room owner can trigger ICS sync"}
-	errICSStatusNotOwner = &statusError{http.StatusForbidden, "Only room owner can view ICS status"}
-	errCalendarOff       = &statusError{http.StatusServiceUnavailable, "Calendar sync is not available"}
-)
+// errCalendarOff answers the calendar endpoints when the calendar is not configured.
+var errCalendarOff = &statusError{http.StatusServiceUnavailable, "Calendar sync is not available"}
 
 // maxMinutesAhead bounds minutes_ahead of the upcoming list (a week); the original takes any
 // integer, but a negative or huge window is a client bug better reported as 422.
 const maxMinutesAhead = 7 * 24 * 60
 
-// calendarRoom resolves the room of a calendar endpoint (404 if unknown) and whether the
-// caller owns it.
-func (s *server) calendarRoom(c echo.Context) (room.Room, bool, error) {
+// calendarRoom resolves the room of a calendar endpoint as the caller sees it (404 if
+// unknown). The calendar service applies the owner rules to it.
+func (s *server) calendarRoom(c echo.Context) (room.Room, error) {
 	if s.d.Calendar == nil {
-		return room.Room{}, false, errCalendarOff
+		return room.Room{}, errCalendarOff
 	}
-	r, err := s.d.Rooms.GetByName(c.Request().Context(), caller(c), c.Param("room_name"))
-	if err != nil {
-		return room.Room{}, false, err
-	}
-	return r, r.IsOwner(caller(c)), nil
+	return s.d.Rooms.GetByName(c.Request().Context(), caller(c), c.Param("room_name"))
 }
 
-// syncICS runs the room's sync now, not throttled by the fetch interval. A feed that cannot
-// be fetched or parsed answers 200 with status "error" and the reason (the original answers
-// 500): the request did what it was asked, the body says how the feed fared, and the same
-// outcome is stored for /ics/status.
+// syncICS runs the room's sync now (owner only). A feed that cannot be fetched or parsed
+// answers 200 with status "error" and the reason (the original answers 500): the request did
+// what it was asked, the body says how the feed fared, and the same outcome is stored for
+// /ics/status.
 func (s *server) syncICS(c echo.Context) error {
-	r, owner, err := s.calendarRoom(c)
+	r, err := s.calendarRoom(c)
 	if err != nil {
 		return err
 	}
-	if !owner {
-		return errICSSyncNotOwner
-	}
-	res, err := s.d.Calendar.SyncRoom(c.Request().Context(), r.ID, true)
+	res, err := s.d.Calendar.SyncFor(c.Request().Context(), r, caller(c))
 	if err != nil {
 		return err
 	}
@@ -52,28 +41,24 @@ func (s *server) syncICS(c echo.Context) error {
 }
 
 func (s *server) icsStatus(c echo.Context) error {
-	r, owner, err := s.calendarRoom(c)
+	r, err := s.calendarRoom(c)
 	if err != nil {
 		return err
 	}
-	if !owner {
-		return errICSStatusNotOwner
-	}
-	st, err := s.d.Calendar.RoomStatus(c.Request().Context(), r.ID)
+	st, err := s.d.Calendar.StatusFor(c.Request().Context(), r, caller(c))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, st)
 }
 
-// calendarEvents lists every non-deleted event of the room; description and attendees are
-// null for callers who do not own it.
+// calendarEvents lists every non-deleted event of the room, redacted for non-owners.
 func (s *server) calendarEvents(c echo.Context) error {
-	r, owner, err := s.calendarRoom(c)
+	r, err := s.calendarRoom(c)
 	if err != nil {
 		return err
 	}
-	events, err := s.d.Calendar.RoomEvents(c.Request().Context(), r.ID, owner)
+	events, err := s.d.Calendar.EventsFor(c.Request().Context(), r, caller(c))
 	if err != nil {
 		return err
 	}
@@ -87,11 +72,11 @@ func (s *server) upcomingEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, owner, err := s.calendarRoom(c)
+	r, err := s.calendarRoom(c)
 	if err != nil {
 		return err
 	}
-	events, err := s.d.Calendar.RoomUpcoming(c.Request().Context(), r.ID, minutes, owner)
+	events, err := s.d.Calendar.UpcomingFor(c.Request().Context(), r, caller(c), minutes)
 	if err != nil {
 		return err
 	}

@@ -77,6 +77,8 @@ var sentinel = []struct { //nolint:gochecknoglobals // constant table
 	{meeting.ErrAdhocAlreadyExist, http.StatusConflict, "An active meeting already exists for this room, please try again"},
 	{calendar.ErrNotConfigured, http.StatusBadRequest, "ICS not configured for this room"},
 	{calendar.ErrRoomNotFound, http.StatusNotFound, "Room not found"}, // deleted since it was looked up
+	{calendar.ErrSyncNotOwner, http.StatusForbidden, "Only room owner can trigger ICS sync"},
+	{calendar.ErrStatusNotOwner, http.StatusForbidden, "Only room owner can view ICS status"},
 }
 
 // clientText is the words a client reads for a sentinel of the table ("" for another error).
