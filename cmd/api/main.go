@@ -28,6 +28,12 @@ import (
 func main() { setup.Main("api", run) }
 
 func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
+	return serve(ctx, cfg, log, func() (net.Listener, error) { return net.Listen("tcp", cfg.HTTPAddr) })
+}
+
+// serve is the api process once its dependencies are connected; listen opens its socket (a
+// test passes a listener of its own, so the binary's wiring is what it tests).
+func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, listen func() (net.Listener, error)) error {
 	log.Info("starting api", zap.Any("config", cfg.Redacted()))
 	m := metrics.New()
 	conn, err := setup.Connect(ctx, cfg, cfg.DatabaseConns, m)
@@ -65,13 +71,13 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	srv := httpapi.NewServer(cfg.HTTPAddr, e, httpapi.ServerLimits{ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
 		ReadTimeout: cfg.HTTP.ReadTimeout, WriteTimeout: cfg.HTTP.WriteTimeout, IdleTimeout: cfg.HTTP.IdleTimeout,
 		MaxConns: cfg.HTTP.MaxConns})
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	ln, err := listen()
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(httpapi.Listen(ln, cfg.HTTP.MaxConns)) }()
-	log.Info("api listening", zap.String("addr", cfg.HTTPAddr))
+	log.Info("api listening", zap.String("addr", ln.Addr().String()))
 	select {
 	case err := <-errc:
 		return err
