@@ -1,6 +1,6 @@
 // Package scripts_test runs the set-up scripts the way a newcomer does: scripts/pg.sh started
 // twice, stopped, started again, and started from a second checkout while the first one holds
-// the port. It uses a private port and private data folders, never the shared cluster.
+// the port. It uses a free port of its own and private data folders, never the shared cluster.
 package scripts_test
 
 import (
@@ -20,8 +20,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// pgPort is in the range handed to this test (18600-18699), far from the shared 55432.
-const pgPort = 18617
+// freePort is a loopback port nobody listens on now, so the test never needs a fixed port
+// free (two checkouts may run it at once) and never touches the shared 55432.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	require.NoError(t, ln.Close())
+	return port
+}
 
 // pgBinaries skips the test when no Postgres server binaries are installed (pg.sh's own rule:
 // PG_BIN, else the newest /usr/lib/postgresql/*/bin), and only then.
@@ -52,26 +60,26 @@ func dataDir(t *testing.T, name string) string {
 }
 
 // pgSh runs scripts/pg.sh with the private port and the given data folder.
-func pgSh(t *testing.T, data string, args ...string) (string, error) {
+func pgSh(t *testing.T, port int, data string, args ...string) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "./pg.sh", args...)
-	cmd.Env = append(os.Environ(), "PG_PORT="+strconv.Itoa(pgPort), "PG_DATA="+data)
+	cmd.Env = append(os.Environ(), "PG_PORT="+strconv.Itoa(port), "PG_DATA="+data)
 	out, err := cmd.CombinedOutput()
 	return strings.TrimSpace(string(out)), err
 }
 
 // startCluster starts a cluster and stops it when the test ends, whatever happens.
-func startCluster(t *testing.T, data string) (string, error) {
+func startCluster(t *testing.T, port int, data string) (string, error) {
 	t.Helper()
 	t.Cleanup(func() {
-		if out, err := pgSh(t, data, "stop"); err != nil {
+		if out, err := pgSh(t, port, data, "stop"); err != nil {
 			t.Logf("pg.sh stop %s: %v: %s", data, err, out)
 		}
 		stopLeftover(t, data)
 	})
-	return pgSh(t, data, "start")
+	return pgSh(t, port, data, "start")
 }
 
 // stopLeftover stops a server pg.sh failed to stop (a broken pg.sh must not leak a cluster
@@ -104,8 +112,8 @@ func query(t *testing.T, url string) string {
 	return dir
 }
 
-func portHeld() bool {
-	conn, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(pgPort), time.Second)
+func portHeld(port int) bool {
+	conn, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
 	if err != nil {
 		return false
 	}
@@ -115,47 +123,47 @@ func portHeld() bool {
 
 func TestPgShStartTwiceStopStartAndAPortHeldByAnotherCheckout(t *testing.T) {
 	pgBinaries(t)
-	require.False(t, portHeld(), "port %d is already in use: this test needs it free", pgPort)
+	port := freePort(t)
 	first := dataDir(t, "pg")
 
-	url, err := startCluster(t, first)
+	url, err := startCluster(t, port, first)
 	require.NoError(t, err, url)
-	require.Equal(t, "postgres://postgres@127.0.0.1:"+strconv.Itoa(pgPort)+"/postgres?sslmode=disable", url)
+	require.Equal(t, "postgres://postgres@127.0.0.1:"+strconv.Itoa(port)+"/postgres?sslmode=disable", url)
 	require.Equal(t, first, query(t, url), "the cluster serving the port is the one in PG_DATA")
 	pidFile, err := os.ReadFile(filepath.Join(first, "postmaster.pid"))
 	require.NoError(t, err)
 
 	// The second start leaves the running cluster alone: same folder, same server process.
-	again, err := pgSh(t, first, "start")
+	again, err := pgSh(t, port, first, "start")
 	require.NoError(t, err, again)
 	require.Equal(t, url, again)
 	samePid, err := os.ReadFile(filepath.Join(first, "postmaster.pid"))
 	require.NoError(t, err)
 	require.Equal(t, strings.SplitN(string(pidFile), "\n", 2)[0], strings.SplitN(string(samePid), "\n", 2)[0],
 		"a second start must not start another server")
-	printed, err := pgSh(t, first, "url")
+	printed, err := pgSh(t, port, first, "url")
 	require.NoError(t, err)
 	require.Equal(t, url, printed)
 	require.Equal(t, first, query(t, url))
 
-	out, err := pgSh(t, first, "stop")
+	out, err := pgSh(t, port, first, "stop")
 	require.NoError(t, err, out)
-	require.False(t, portHeld(), "stop must free the port")
+	require.False(t, portHeld(port), "stop must free the port")
 	_, err = os.Stat(filepath.Join(first, "postmaster.pid"))
 	require.ErrorIs(t, err, os.ErrNotExist, "stop must stop the cluster")
 
-	out, err = pgSh(t, first, "start")
+	out, err = pgSh(t, port, first, "start")
 	require.NoError(t, err, out)
 	require.Equal(t, first, query(t, url), "start after stop serves the same cluster again")
 
 	// Another checkout's cluster on the same port: one line naming the port, the folder that
 	// holds it and how to choose another port, and nothing started in the second folder.
 	second := dataDir(t, "pg")
-	out, err = startCluster(t, second)
+	out, err = startCluster(t, port, second)
 	require.Error(t, err, "a second cluster on a held port must fail")
 	lines := strings.Split(out, "\n")
 	require.Len(t, lines, 1, "one line, got: %s", out)
-	require.Contains(t, out, "port "+strconv.Itoa(pgPort))
+	require.Contains(t, out, "port "+strconv.Itoa(port))
 	require.Contains(t, out, "held by the cluster in "+first)
 	require.Contains(t, out, "PG_PORT=")
 	require.NotContains(t, out, "could not start server")
