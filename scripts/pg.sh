@@ -15,11 +15,14 @@ if [ -z "${PG_DATA:-}" ]; then
 		PG_DATA="/tmp/reflector-pg-$(echo "$PWD" | md5sum | cut -c1-8)"
 	fi
 fi
+case "$PG_DATA" in /*) ;; *) PG_DATA="$PWD/$PG_DATA" ;; esac # commands run as postgres run from /
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 [ -x "$PG_BIN/pg_ctl" ] || { echo "pg.sh: no Postgres server binaries found (set PG_BIN)" >&2; exit 1; }
 
+# as_owner runs a server command as the cluster's owner; as root from / (every path here is
+# absolute), so a checkout postgres cannot enter does not make each command complain about it.
 as_owner() {
-	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+	if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 url() { echo "postgres://postgres@127.0.0.1:${PG_PORT}/postgres?sslmode=disable"; }

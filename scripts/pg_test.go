@@ -6,6 +6,7 @@ package scripts_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -168,4 +169,89 @@ func TestPgShStartTwiceStopStartAndAPortHeldByAnotherCheckout(t *testing.T) {
 	require.Contains(t, out, "PG_PORT=")
 	require.NotContains(t, out, "could not start server")
 	require.Equal(t, first, query(t, url), "the first cluster still serves the port")
+}
+
+// freshClone copies pg.sh into a new folder laid out like a checkout without .data, as a
+// newcomer's clone is before its first `make services`. reachable opens the folders to the
+// `postgres` user (as root pg.sh runs the cluster as postgres).
+func freshClone(t *testing.T, reachable bool) string {
+	t.Helper()
+	dir := t.TempDir()
+	if os.Getuid() == 0 && reachable {
+		for _, d := range []string{filepath.Dir(dir), dir} {
+			require.NoError(t, os.Chmod(d, 0o711))
+		}
+	}
+	script, err := os.ReadFile("pg.sh")
+	require.NoError(t, err)
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "scripts"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "scripts", "pg.sh"), script, 0o755))
+	return dir
+}
+
+// pgShDefault runs the clone's pg.sh with its default data folder (PG_DATA unset).
+func pgShDefault(t *testing.T, clone string, port int, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(clone, "scripts", "pg.sh"), args...)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PG_DATA=") && !strings.HasPrefix(kv, "PG_PORT=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "PG_PORT="+strconv.Itoa(port))
+	out, err := cmd.CombinedOutput()
+	return strings.TrimSpace(string(out)), err
+}
+
+// TestPgShDefaultFolderSurvivesDataAppearing is the newcomer's `make services && make
+// services`: the first start runs before .data exists, then redis.sh creates .data, and the
+// second start must find the same cluster, not initialise another one in .data/pg. As root it
+// runs twice: with a checkout the postgres user can reach (cluster in .data/pg) and with one it
+// cannot (cluster in /tmp/reflector-pg-*).
+func TestPgShDefaultFolderSurvivesDataAppearing(t *testing.T) {
+	pgBinaries(t)
+	cases := []bool{true}
+	if os.Getuid() == 0 {
+		cases = append(cases, false)
+	}
+	for _, reachable := range cases {
+		t.Run(fmt.Sprintf("reachable=%v", reachable), func(t *testing.T) {
+			clone, port := freshClone(t, reachable), freePort(t)
+			t.Cleanup(func() {
+				if out, err := pgShDefault(t, clone, port, "stop"); err != nil {
+					t.Logf("pg.sh stop: %v: %s", err, out)
+				}
+			})
+			url, err := pgShDefault(t, clone, port, "start")
+			require.NoError(t, err, url)
+			dir := query(t, url)
+			t.Cleanup(func() {
+				stopLeftover(t, dir)
+				if !strings.HasPrefix(dir, clone) {
+					_ = os.RemoveAll(dir) // the /tmp cluster of an unreachable checkout
+				}
+			})
+			if reachable {
+				require.Equal(t, filepath.Join(clone, ".data", "pg"), dir)
+			} else {
+				require.True(t, strings.HasPrefix(dir, filepath.Join(os.TempDir(), "reflector-pg-")), dir)
+			}
+			pid, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+			require.NoError(t, err)
+
+			require.NoError(t, os.MkdirAll(filepath.Join(clone, ".data", "redis"), 0o755), "what redis.sh does")
+			again, err := pgShDefault(t, clone, port, "start")
+			require.NoError(t, err, again)
+			require.Equal(t, dir, query(t, again), "the second start finds the same cluster")
+			samePid, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+			require.NoError(t, err)
+			require.Equal(t, strings.SplitN(string(pid), "\n", 2)[0], strings.SplitN(string(samePid), "\n", 2)[0])
+
+			out, err := pgShDefault(t, clone, port, "stop")
+			require.NoError(t, err, out)
+			require.False(t, portHeld(port), "stop stops the cluster that start started")
+		})
+	}
 }
