@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -35,96 +34,6 @@ const meetingInsert = `INSERT INTO meeting (` + meetingCols + `) VALUES (:id, :r
 	:is_locked, :room_mode, :recording_type, :recording_trigger, :num_clients, :is_active,
 	:calendar_event_id, :calendar_metadata, :daily_composed_video_s3_key, :daily_composed_video_duration,
 	:last_participant_left_at, :ever_joined, :ended_at, :ended_reason, :created_at, :adhoc_seq)`
-
-// upsertIntent is the intent write shared by every path that hands out a meeting: a repeated
-// handout of the same connection refreshes its expiry and never shortens it. It inserts for
-// the rows of a CTE m; $1 is left to the enclosing query, and intentArgs fill $2-$6.
-const upsertIntent = `INSERT INTO join_intent (meeting_id, connection_id, user_id, state, created_at, updated_at, expires_at)
-	SELECT m.id, $2, $3, $6, $4, $4, $5 FROM m %s
-	ON CONFLICT (meeting_id, connection_id) DO UPDATE SET updated_at = EXCLUDED.updated_at,
-		state = CASE WHEN EXCLUDED.state = 'connected' THEN 'connected' ELSE join_intent.state END,
-		expires_at = GREATEST(join_intent.expires_at, EXCLUDED.expires_at),
-		user_id = COALESCE(EXCLUDED.user_id, join_intent.user_id)
-	RETURNING meeting_id`
-
-// JoinSQL is the statement of MeetingForJoin ($1 room name, then intentArgs, then the
-// handout event's kind, actor and detail as $7-$9), for the benchmark that runs it through
-// pgbench. The event is written by the same statement: a join is one round trip.
-func JoinSQL() string {
-	return `WITH r AS (SELECT ` + roomCols + ` FROM room WHERE name = $1),
-	m AS (SELECT meeting.* FROM meeting, r WHERE meeting.room_id = r.id AND meeting.is_active
-		AND meeting.kind = 'adhoc' AND meeting.end_date > $4 FOR SHARE OF meeting),
-	i AS (` + fmt.Sprintf(upsertIntent, "") + `),
-	e AS (INSERT INTO meeting_event (meeting_id, at, kind, actor, detail) SELECT m.id, $4, $7, $8, $9::jsonb FROM m)
-	SELECT row_to_json(r) AS room, (SELECT row_to_json(m) FROM m) AS meeting, (SELECT count(*) FROM i) AS registered FROM r`
-}
-
-// MeetingForJoin is the one-statement handout of get-or-create (see meeting.Store).
-func (s MeetingStore) MeetingForJoin(ctx context.Context, roomName string, in meeting.Intent, ev meeting.Event, now time.Time) (room.Room, *meeting.Meeting, error) {
-	detail := string(ev.Detail)
-	if detail == "" {
-		detail = "{}"
-	}
-	var row joinRow
-	err := sqlx.GetContext(ctx, s.q, &row, JoinSQL(), append(intentArgs(roomName, in, now), ev.Kind, ev.Actor, detail)...)
-	if err != nil {
-		if isNoRows(err) {
-			return room.Room{}, nil, room.ErrNotFound
-		}
-		return room.Room{}, nil, fmt.Errorf("meeting for join: %w", err)
-	}
-	return row.decode()
-}
-
-// MeetingJoinByID registers an intent for a chosen joinable meeting (see meeting.Store).
-func (s MeetingStore) MeetingJoinByID(ctx context.Context, roomName string, id uuid.UUID, in meeting.Intent, now time.Time) (room.Room, meeting.Meeting, bool, error) {
-	q := `WITH r AS (SELECT ` + roomCols + ` FROM room WHERE name = $1),
-	m AS (SELECT meeting.* FROM meeting, r WHERE meeting.room_id = r.id AND meeting.id = $7 FOR SHARE OF meeting),
-	i AS (` + fmt.Sprintf(upsertIntent, "WHERE m.is_active AND m.end_date > $4") + `)
-	SELECT row_to_json(r) AS room, (SELECT row_to_json(m) FROM m) AS meeting, (SELECT count(*) FROM i) AS registered FROM r`
-	var row joinRow
-	err := sqlx.GetContext(ctx, s.q, &row, q, append(intentArgs(roomName, in, now), id)...)
-	if err != nil {
-		if isNoRows(err) {
-			return room.Room{}, meeting.Meeting{}, false, room.ErrNotFound
-		}
-		return room.Room{}, meeting.Meeting{}, false, fmt.Errorf("join meeting: %w", err)
-	}
-	r, m, err := row.decode()
-	if err != nil {
-		return r, meeting.Meeting{}, false, err
-	}
-	if m == nil {
-		return r, meeting.Meeting{}, false, meeting.ErrNotFound
-	}
-	return r, *m, row.Registered > 0, nil
-}
-
-// intentArgs are the arguments of a query built on upsertIntent: key is $1.
-func intentArgs(key any, in meeting.Intent, now time.Time) []any {
-	return []any{key, in.ConnectionID, in.UserID, now, in.ExpiresAt, in.State}
-}
-
-type joinRow struct {
-	Room       []byte `db:"room"`
-	Meeting    []byte `db:"meeting"`
-	Registered int    `db:"registered"`
-}
-
-func (j joinRow) decode() (room.Room, *meeting.Meeting, error) {
-	var r room.Room
-	if err := json.Unmarshal(j.Room, &r); err != nil {
-		return r, nil, fmt.Errorf("decode room: %w", err)
-	}
-	if j.Meeting == nil {
-		return r, nil, nil
-	}
-	var m meeting.Meeting
-	if err := json.Unmarshal(j.Meeting, &m); err != nil {
-		return r, nil, fmt.Errorf("decode meeting: %w", err)
-	}
-	return r, &m, nil
-}
 
 // RoomLockByName returns the room and holds its row lock until the transaction ends.
 func (s MeetingStore) RoomLockByName(ctx context.Context, name string) (room.Room, error) {
@@ -221,8 +130,7 @@ func (s MeetingStore) MeetingEnd(ctx context.Context, id uuid.UUID, reason meeti
 
 // IntentUpsert registers or refreshes a joining intent.
 func (s MeetingStore) IntentUpsert(ctx context.Context, in meeting.Intent) error {
-	q := `WITH m AS (SELECT $1::uuid AS id) ` + fmt.Sprintf(upsertIntent, "")
-	_, err := s.q.ExecContext(ctx, q, intentArgs(in.MeetingID, in, in.UpdatedAt)...)
+	_, err := s.q.ExecContext(ctx, intentUpsertSQL, intentArgs(in.MeetingID, in, in.UpdatedAt)...)
 	if err != nil {
 		return fmt.Errorf("upsert intent: %w", err)
 	}
