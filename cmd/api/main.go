@@ -31,7 +31,7 @@ func run(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	return serve(ctx, cfg, log, func() (net.Listener, error) { return net.Listen("tcp", cfg.HTTPAddr) })
 }
 
-// serve is the api process once its dependencies are connected; listen opens its socket (a
+// serve is the api process once its configuration is loaded; listen opens its socket (a
 // test passes a listener of its own, so the binary's wiring is what it tests).
 func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, listen func() (net.Listener, error)) error {
 	log.Info("starting api", zap.Any("config", cfg.Redacted()))
@@ -41,33 +41,12 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, listen func
 		return err
 	}
 	defer conn.Close()
-	db := conn.DB
-	queue := conn.Queue
-	platforms := conn.Platforms
-	auth, err := authenticator(cfg)
+	d, closeInbox, err := apiDeps(cfg, conn, log, m)
 	if err != nil {
 		return err
 	}
-	jobs := tasks.Jobs{Q: queue}
-	rooms := room.NewService(room.Config{Store: store.NewRoomStore(db), Platforms: platforms.Names(),
-		PlatformFor: setup.PlatformFor(cfg, platforms)})
-	meetings := setup.MeetingService(cfg, setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: jobs, Log: log, Metrics: m},
-		func(c *meeting.Config) { c.CreateLimiter = httpapi.NewCreateLimiter(cfg.HTTP.CreatesPerMinute, 3) })
-	cal, err := setup.Calendar(cfg, db, meetings, setup.CalendarOptions{Log: log})
-	if err != nil {
-		return err
-	}
-	inbox, closeInbox := setup.WebhookReceiver(db, platforms, queue, log)
 	defer closeInbox()
-	e := httpapi.New(httpapi.Deps{Rooms: rooms, Meetings: meetings, Calendar: cal, Webhooks: m.Receiver(inbox), Auth: auth,
-		Log: log, Metrics: m, Identities: identities(cfg, db), Upstream: upstream(cfg),
-		CORS: httpapi.CORS{Origins: cfg.Web.CORSOrigins, AllowCredentials: cfg.Web.CORSAllowCredentials},
-		Ready: map[string]func(context.Context) error{
-			"database": db.PingContext,
-			"redis":    conn.PingRedis,
-		},
-		Limits: httpapi.Limits{WritesPerMinute: cfg.HTTP.WritesPerMinute, WritesBurst: cfg.HTTP.WritesBurst,
-			CreatesPerMinute: cfg.HTTP.CreatesPerMinute, TrustProxy: cfg.HTTP.TrustProxy}})
+	e := httpapi.New(d)
 	srv := httpapi.NewServer(cfg.HTTPAddr, e, httpapi.ServerLimits{ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
 		ReadTimeout: cfg.HTTP.ReadTimeout, WriteTimeout: cfg.HTTP.WriteTimeout, IdleTimeout: cfg.HTTP.IdleTimeout,
 		MaxConns: cfg.HTTP.MaxConns})
@@ -90,6 +69,36 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, listen func
 		return err
 	}
 	return nil
+}
+
+// apiDeps builds every service the HTTP layer calls. The returned func stops the webhook
+// inbox's flushers; call it after the server has drained.
+func apiDeps(cfg *config.Config, conn *setup.Conn, log *zap.Logger, m *metrics.Metrics) (httpapi.Deps, func(), error) {
+	db, queue, platforms := conn.DB, conn.Queue, conn.Platforms
+	auth, err := authenticator(cfg)
+	if err != nil {
+		return httpapi.Deps{}, nil, err
+	}
+	rooms := room.NewService(room.Config{Store: store.NewRoomStore(db), Platforms: platforms.Names(),
+		PlatformFor: setup.PlatformFor(cfg, platforms)})
+	meetings := setup.MeetingService(cfg, setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: tasks.Jobs{Q: queue}, Log: log, Metrics: m},
+		func(c *meeting.Config) { c.CreateLimiter = httpapi.NewCreateLimiter(cfg.HTTP.CreatesPerMinute, 3) })
+	cal, err := setup.Calendar(cfg, db, meetings, setup.CalendarOptions{Log: log})
+	if err != nil {
+		return httpapi.Deps{}, nil, err
+	}
+	inbox, closeInbox := setup.WebhookReceiver(db, platforms, queue, log)
+	return httpapi.Deps{Rooms: rooms, Meetings: meetings, Calendar: cal, Webhooks: m.Receiver(inbox), Auth: auth,
+		Log: log, Metrics: m, Identities: identities(cfg, db), Upstream: upstream(cfg),
+		// The test route's timeout is the original's 10 s.
+		RoomHooks: setup.RoomHooks(cfg, db, log, 10*time.Second),
+		CORS:      httpapi.CORS{Origins: cfg.Web.CORSOrigins, AllowCredentials: cfg.Web.CORSAllowCredentials},
+		Ready: map[string]func(context.Context) error{
+			"database": db.PingContext,
+			"redis":    conn.PingRedis,
+		},
+		Limits: httpapi.Limits{WritesPerMinute: cfg.HTTP.WritesPerMinute, WritesBurst: cfg.HTTP.WritesBurst,
+			CreatesPerMinute: cfg.HTTP.CreatesPerMinute, TrustProxy: cfg.HTTP.TrustProxy}}, closeInbox, nil
 }
 
 // identities maps token subjects to user ids and checks API keys; the none backend has one
