@@ -80,16 +80,15 @@ func (s *Service) dailyCloud(ctx context.Context, ev DailyReady) error {
 			return err
 		}
 		if !set {
-			s.log.Info("meeting already has a composed video; keeping the first",
-				zap.Stringer("meeting_id", *rec.MeetingID), zap.String("recording_id", ev.RecordingID))
+			s.log.Info("meeting already has a composed video; keeping the first", rec.LogFields()...)
 		}
 	}
 	got, created, err := s.st.RecordingInsert(ctx, rec)
 	if err != nil || got.Status != StatusPending {
 		return err
 	}
-	if created && got.MeetingID == nil {
-		s.log.Warn("orphan recording", zap.String("recording_id", ev.RecordingID), zap.String("reason", got.OrphanReason))
+	if created {
+		s.registered(got)
 	}
 	// A composed video needs no processing: it is stored and done.
 	if err := s.move(ctx, s.st, &got, StatusStored, ""); err != nil {
@@ -108,9 +107,12 @@ func (s *Service) dailyRawTracks(ctx context.Context, ev DailyReady) error {
 		rec.ObjectKey = commonPrefix(rec.TrackKeys)
 	}
 	s.matchMeeting(ctx, &rec)
-	got, _, err := s.st.RecordingInsert(ctx, rec)
+	got, created, err := s.st.RecordingInsert(ctx, rec)
 	if err != nil {
 		return err
+	}
+	if created {
+		s.registered(got)
 	}
 	if got.Status == StatusPending && len(got.TrackKeys) == 0 {
 		return s.fail(ctx, &got, errors.New("raw-tracks recording has no audio track"))
@@ -188,5 +190,6 @@ func (s *Service) RecordingStarted(ctx context.Context, platform, roomName strin
 	if err := s.st.MeetingSetRecordingStarted(ctx, m.ID, at); err != nil {
 		return fmt.Errorf("recording.RecordingStarted %s: %w", roomName, err)
 	}
+	s.log.Info("recording started", m.LogFields(zap.Time("at", at))...)
 	return nil
 }

@@ -122,7 +122,7 @@ func (s *Service) visitDaily(ctx context.Context, w *dailyWalk, it DailyRecordin
 		return
 	}
 	if err := s.HandleDailyReady(ctx, ev); err != nil {
-		s.log.Error("polled Daily recording", zap.String("recording_id", it.ID), zap.Error(err))
+		s.log.Error("polled Daily recording", zap.String("provider_recording_id", it.ID), zap.String("room_name", it.RoomName), zap.Error(err))
 	}
 	w.handled++
 }

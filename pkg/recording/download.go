@@ -37,9 +37,12 @@ func (s *Service) CreateFromURL(ctx context.Context, in URLRecording) (Recording
 		ProviderRoomName: in.ProviderRoomName, CreatedAt: s.now(),
 	}
 	s.matchMeeting(ctx, &rec)
-	got, _, err := s.st.RecordingInsert(ctx, rec)
+	got, created, err := s.st.RecordingInsert(ctx, rec)
 	if err != nil {
 		return Recording{}, fmt.Errorf("recording.CreateFromURL: %w", err)
+	}
+	if created {
+		s.registered(got)
 	}
 	if got.Status == StatusPending {
 		if err := s.cfg.Downloads.EnqueueDownload(ctx, got.ID); err != nil {
@@ -71,8 +74,8 @@ func (s *Service) DownloadRecording(ctx context.Context, id uuid.UUID) error {
 	if err != nil || !proceed {
 		return err
 	}
-	defer s.renewLease(ctx, s.st.RecordingTouch, id)()
-	size, err := s.downloader().Fetch(ctx, rec.SourceURL, rec.Bucket, rec.ObjectKey)
+	defer s.renewLease(ctx, s.st.RecordingTouch, id, rec.LogFields())()
+	size, err := s.downloader(rec).Fetch(ctx, rec.SourceURL, rec.Bucket, rec.ObjectKey)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("recording.DownloadRecording %s: %w", id, err) // the task is retried
@@ -91,6 +94,7 @@ func (s *Service) DownloadRecording(ctx context.Context, id uuid.UUID) error {
 	if err := s.st.RecordingSetStatus(ctx, id, ch); err != nil {
 		return fmt.Errorf("recording.DownloadRecording %s: %w", id, err)
 	}
+	s.log.Info("recording stored", rec.LogFields(zap.Int64("size_bytes", size), zap.Float64("duration", info.Duration))...)
 	return s.handOff(ctx, id)
 }
 
@@ -114,7 +118,7 @@ func (s *Service) startDownload(ctx context.Context, id uuid.UUID) (Recording, b
 		return rec, false, fmt.Errorf("recording.DownloadRecording %s: %w", id, err)
 	}
 	if rec.Status != StatusDownloading {
-		s.log.Info("download skipped", zap.Stringer("recording_id", id), zap.String("status", string(rec.Status)))
+		s.log.Info("download skipped", rec.LogFields(zap.String("status", string(rec.Status)))...)
 		return rec, false, nil
 	}
 	if rec.SourceURL == "" {
@@ -123,15 +127,15 @@ func (s *Service) startDownload(ctx context.Context, id uuid.UUID) (Recording, b
 	return rec, true, nil
 }
 
-func (s *Service) downloader() Downloader {
+func (s *Service) downloader(rec Recording) Downloader {
 	return Downloader{HTTP: s.cfg.HTTPClient, Objects: s.cfg.Objects, Attempts: s.cfg.DownloadAttempts,
-		Backoff: s.cfg.RetryBackoff, Logger: s.log}
+		Backoff: s.cfg.RetryBackoff, Logger: s.log.With(rec.LogFields()...)}
 }
 
 // discard deletes a stored object that failed the audio check, so it is not mistaken for a
 // good recording.
 func (s *Service) discard(ctx context.Context, rec Recording) {
 	if err := s.cfg.Objects.Delete(context.WithoutCancel(ctx), rec.Bucket, rec.ObjectKey); err != nil {
-		s.log.Warn("delete rejected object", zap.Stringer("recording_id", rec.ID), zap.Error(err))
+		s.log.Warn("delete rejected object", rec.LogFields(zap.Error(err))...)
 	}
 }

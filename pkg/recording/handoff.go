@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"go.uber.org/zap"
 )
 
 // handOff creates the recording's transcript if it has none and queues its transcription.
@@ -37,8 +36,7 @@ func (s *Service) handOff(ctx context.Context, recID uuid.UUID) error {
 	if err := s.cfg.Transcripts.EnqueueTranscript(ctx, t.ID, t.Generation); err != nil {
 		return fmt.Errorf("hand off recording %s: enqueue transcript %s: %w", recID, t.ID, err)
 	}
-	s.log.Info("transcript queued", zap.Stringer("recording_id", recID),
-		zap.Stringer("transcript_id", t.ID), zap.Int("generation", t.Generation))
+	s.log.Info("transcript queued", t.LogFields()...)
 	return nil
 }
 

@@ -45,11 +45,11 @@ func (s *Service) RequeueStalled(ctx context.Context, olderThan time.Duration) (
 	}
 	for _, rec := range recs {
 		out, err := s.st.RecordingRequeue(ctx, rec, c)
-		if !s.claimed("recording", rec.ID, out, err) {
+		if !s.claimed("recording", out, err, rec.LogFields()) {
 			continue
 		}
 		if err := s.resume(ctx, rec); err != nil {
-			s.log.Warn("resume stalled recording", zap.Stringer("recording_id", rec.ID), zap.Error(err))
+			s.log.Warn("resume stalled recording", rec.LogFields(zap.Error(err))...)
 			continue
 		}
 		n++
@@ -65,7 +65,7 @@ func (s *Service) requeueTranscripts(ctx context.Context, c Claim) (int, error) 
 	n := 0
 	for _, t := range ts {
 		out, err := s.st.TranscriptRequeue(ctx, t, c)
-		if !s.claimed("transcript", t.ID, out, err) {
+		if !s.claimed("transcript", out, err, t.LogFields()) {
 			continue
 		}
 		if err := s.cfg.Transcripts.EnqueueTranscript(ctx, t.ID, t.Generation); err != nil {
@@ -77,14 +77,16 @@ func (s *Service) requeueTranscripts(ctx context.Context, c Claim) (int, error) 
 }
 
 // claimed reports whether a claim says to restart the row, logging a parked one.
-func (s *Service) claimed(kind string, id uuid.UUID, out lease.Outcome, err error) bool {
+func (s *Service) claimed(kind string, out lease.Outcome, err error, ids []zap.Field) bool {
 	switch {
 	case err != nil:
-		s.log.Warn("claim stalled "+kind, zap.Stringer("id", id), zap.Error(err))
+		s.log.Warn("claim stalled "+kind, append(ids, zap.Error(err))...)
 		return false
 	case out == lease.Dead:
-		s.log.Error(kind+" dead-lettered by the lease sweep", zap.Stringer("id", id), zap.Int("max_requeues", s.cfg.MaxRequeues))
+		s.log.Error(kind+" dead-lettered by the lease sweep", append(ids, zap.Int("max_requeues", s.cfg.MaxRequeues))...)
 		return false
+	case out == lease.Restart:
+		s.log.Info(kind+" restarted by the lease sweep", ids...)
 	}
 	return out == lease.Restart
 }
@@ -113,8 +115,11 @@ func (s *Service) resume(ctx context.Context, rec Recording) error {
 	return errors.New("no way to resume " + string(rec.Status))
 }
 
-// renewLease keeps the lease of running work until the returned stop is called.
-func (s *Service) renewLease(ctx context.Context, touch func(context.Context, uuid.UUID, time.Time) error, id uuid.UUID) (stop func()) {
+// renewLease keeps the lease of running work until the returned stop is called; ids are the
+// work's log fields.
+func (s *Service) renewLease(ctx context.Context, touch func(context.Context, uuid.UUID, time.Time) error, id uuid.UUID,
+	ids []zap.Field,
+) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -127,7 +132,7 @@ func (s *Service) renewLease(ctx context.Context, touch func(context.Context, uu
 				return
 			case <-tick.C:
 				if err := touch(ctx, id, s.now()); err != nil && ctx.Err() == nil {
-					s.log.Warn("renew lease", zap.Stringer("id", id), zap.Error(err))
+					s.log.Warn("renew lease", append(ids, zap.Error(err))...)
 				}
 			}
 		}

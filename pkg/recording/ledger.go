@@ -20,7 +20,7 @@ func (s *Service) MissingRecordings(ctx context.Context, now time.Time) ([]Missi
 		return nil, fmt.Errorf("recording.MissingRecordings: %w", err)
 	}
 	for _, m := range missing {
-		s.log.Warn("meeting has no recording", zap.Stringer("meeting_id", m.MeetingID),
+		s.log.Warn("meeting has no recording", zap.Stringer("meeting_id", m.MeetingID), zap.Stringer("room_id", m.RoomID),
 			zap.String("platform", m.Platform), zap.String("room_name", m.RoomName),
 			zap.Time("ended_at", m.EndedAt), zap.Int("sessions", m.Sessions),
 			zap.Bool("recording_started", m.Started), zap.String("failed_reason", m.FailedReason))

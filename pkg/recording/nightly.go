@@ -55,7 +55,7 @@ func (s *Service) count(ok, bad *int, rec Recording, err error) {
 	case errors.Is(err, errSkip):
 	default:
 		*bad++
-		s.log.Error("nightly retry", zap.Stringer("recording_id", rec.ID), zap.Error(err))
+		s.log.Error("nightly retry", rec.LogFields(zap.Error(err))...)
 	}
 }
 

@@ -22,12 +22,13 @@ func (s *Service) ProcessTranscript(ctx context.Context, transcriptID uuid.UUID,
 		return fmt.Errorf("recording.ProcessTranscript %s/%d: %w", transcriptID, generation, err)
 	}
 	if run {
-		stop := s.renewLease(ctx, s.st.TranscriptTouch, transcriptID)
+		stop := s.renewLease(ctx, s.st.TranscriptTouch, transcriptID, t.LogFields())
 		err := s.transcribeAndSave(ctx, t, rec)
 		stop()
 		if err != nil {
 			return fmt.Errorf("recording.ProcessTranscript %s/%d: %w", transcriptID, generation, err)
 		}
+		s.log.Info("transcript done", t.LogFields()...)
 	}
 	// A retry after a lost notification finds the generation ended and tells again.
 	if s.cfg.Completed != nil && (run || (t.Status == TranscriptEnded && t.Generation == generation)) {
@@ -73,8 +74,7 @@ func (s *Service) claim(ctx context.Context, id uuid.UUID, gen int) (Transcript,
 		err = Permanent(err)
 	}
 	if !run && err == nil {
-		s.log.Info("transcript run skipped", zap.Stringer("transcript_id", id), zap.Int("generation", gen),
-			zap.Int("current_generation", t.Generation), zap.String("status", string(t.Status)))
+		s.log.Info("transcript run skipped", t.LogFields(zap.Int("run_generation", gen), zap.String("status", string(t.Status)))...)
 	}
 	return t, rec, run, err
 }
@@ -91,7 +91,7 @@ func (s *Service) transcribeAndSave(ctx context.Context, t Transcript, rec Recor
 		if transcribe.IsPermanent(err) || errors.Is(err, ErrPermanent) {
 			return s.FailTranscript(ctx, t.ID, t.Generation, err)
 		}
-		s.noteTranscriptError(ctx, t.ID, err)
+		s.noteTranscriptError(ctx, t, err)
 		return err
 	}
 	t.Segments, t.Participants, t.Duration = res.segments, res.participants, res.durationMs
@@ -101,7 +101,7 @@ func (s *Service) transcribeAndSave(ctx context.Context, t Transcript, rec Recor
 			return err
 		}
 		if cur.Generation != t.Generation {
-			s.log.Info("dropping results of an overtaken run", zap.Stringer("transcript_id", t.ID))
+			s.log.Info("dropping results of an overtaken run", t.LogFields(zap.Int("current_generation", cur.Generation))...)
 			return nil
 		}
 		if err := tx.TranscriptSaveResult(ctx, t, s.now()); err != nil {
@@ -116,9 +116,10 @@ func (s *Service) transcribeAndSave(ctx context.Context, t Transcript, rec Recor
 }
 
 // noteTranscriptError keeps the last transient error visible while the task layer retries.
-func (s *Service) noteTranscriptError(ctx context.Context, id uuid.UUID, cause error) {
-	if err := s.st.TranscriptSetStatus(ctx, id, TranscriptProcessing, cause.Error(), s.now()); err != nil {
-		s.log.Warn("note transcript error", zap.Stringer("transcript_id", id), zap.Error(err))
+func (s *Service) noteTranscriptError(ctx context.Context, t Transcript, cause error) {
+	s.log.Warn("transcription try failed; the task is retried", t.LogFields(zap.Error(cause))...)
+	if err := s.st.TranscriptSetStatus(ctx, t.ID, TranscriptProcessing, cause.Error(), s.now()); err != nil {
+		s.log.Warn("note transcript error", t.LogFields(zap.Error(err))...)
 	}
 }
 
@@ -127,11 +128,13 @@ func (s *Service) noteTranscriptError(ctx context.Context, id uuid.UUID, cause e
 // A stale generation is left alone.
 func (s *Service) FailTranscript(ctx context.Context, transcriptID uuid.UUID, generation int, cause error) error {
 	ctx = context.WithoutCancel(ctx)
+	t := Transcript{ID: transcriptID, Generation: generation}
 	err := s.st.InTx(ctx, func(tx Store) error {
-		t, err := tx.TranscriptLock(ctx, transcriptID)
-		if err != nil || t.Generation != generation {
+		cur, err := tx.TranscriptLock(ctx, transcriptID)
+		if err != nil || cur.Generation != generation {
 			return err
 		}
+		t = cur
 		if err := tx.TranscriptSetStatus(ctx, transcriptID, TranscriptError, cause.Error(), s.now()); err != nil {
 			return err
 		}
@@ -144,7 +147,7 @@ func (s *Service) FailTranscript(ctx context.Context, transcriptID uuid.UUID, ge
 	if err != nil {
 		return errors.Join(Permanent(cause), fmt.Errorf("recording.FailTranscript %s: %w", transcriptID, err))
 	}
-	s.log.Warn("transcript failed", zap.Stringer("transcript_id", transcriptID), zap.Error(cause))
+	s.log.Warn("transcript failed", t.LogFields(zap.Error(cause))...)
 	return Permanent(cause)
 }
 

@@ -74,6 +74,7 @@ type Recording struct {
 	RecordedAt          time.Time  `db:"recorded_at"`
 	Status              Status     `db:"status"`
 	MeetingID           *uuid.UUID `db:"meeting_id"` // nil for an orphan
+	RoomID              *uuid.UUID `db:"room_id"`    // the meeting's room, read with the row; nil for an orphan
 	ProviderRoomName    string     `db:"provider_room_name"`
 	OrphanReason        string     `db:"orphan_reason"`
 	TrackKeys           Strings    `db:"track_keys"` // audio objects of a raw-tracks recording

@@ -14,9 +14,10 @@ import (
 // or ended. It returns the new generation.
 func (s *Service) Reprocess(ctx context.Context, transcriptID uuid.UUID, force bool) (int, error) {
 	var gen int
+	var t Transcript
 	err := s.st.InTx(ctx, func(tx Store) error {
-		t, err := tx.TranscriptLock(ctx, transcriptID)
-		if err != nil {
+		var err error
+		if t, err = tx.TranscriptLock(ctx, transcriptID); err != nil {
 			return err
 		}
 		if err := reprocessAllowed(t, force); err != nil {
@@ -34,7 +35,8 @@ func (s *Service) Reprocess(ctx context.Context, transcriptID uuid.UUID, force b
 	if err := s.cfg.Transcripts.EnqueueTranscript(ctx, transcriptID, gen); err != nil {
 		return gen, fmt.Errorf("recording.Reprocess %s: enqueue: %w", transcriptID, err)
 	}
-	s.log.Info("transcript reprocessing queued", zap.Stringer("transcript_id", transcriptID), zap.Int("generation", gen))
+	t.Generation = gen
+	s.log.Info("transcript reprocessing queued", t.LogFields(zap.Bool("force", force))...)
 	return gen, nil
 }
 

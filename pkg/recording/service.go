@@ -122,6 +122,6 @@ func (s *Service) fail(ctx context.Context, rec *Recording, cause error) error {
 			return errors.Join(Permanent(cause), err)
 		}
 	}
-	s.log.Warn("recording failed", zap.Stringer("recording_id", rec.ID), zap.Error(cause))
+	s.log.Warn("recording failed", rec.LogFields(zap.Error(cause))...)
 	return Permanent(cause)
 }

@@ -25,7 +25,7 @@ func (s *Service) transcribeTracks(ctx context.Context, t Transcript, rec Record
 	for i, key := range rec.AudioKeys() {
 		p, offset := speaker(i, key, sessions)
 		ref := TrackRef{TranscriptID: t.ID, Generation: t.Generation, Key: key}
-		segs, end, err := s.transcribeTrack(ctx, rec.Bucket, ref, i, offset)
+		segs, end, err := s.transcribeTrack(ctx, t, rec.Bucket, ref, i, offset)
 		if err != nil {
 			return transcription{}, err
 		}
@@ -40,7 +40,7 @@ func (s *Service) transcribeTracks(ctx context.Context, t Transcript, rec Record
 	return out, nil
 }
 
-func (s *Service) transcribeTrack(ctx context.Context, bucket string, ref TrackRef, idx int, offset float64) (Segments, float64, error) {
+func (s *Service) transcribeTrack(ctx context.Context, t Transcript, bucket string, ref TrackRef, idx int, offset float64) (Segments, float64, error) {
 	open := func() (io.ReadCloser, error) {
 		body, _, err := s.cfg.Objects.Open(ctx, bucket, ref.Key)
 		if err != nil {
@@ -48,7 +48,7 @@ func (s *Service) transcribeTrack(ctx context.Context, bucket string, ref TrackR
 		}
 		return body, nil
 	}
-	res, err := s.recognise(ctx, ref, trackFilename(ref.Key), open)
+	res, err := s.recognise(ctx, t, ref, trackFilename(ref.Key), open)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -106,7 +106,7 @@ func (s *Service) consentCleanup(ctx context.Context, id uuid.UUID, gen int) err
 	if err := s.st.TranscriptSetAudioDeleted(ctx, t.ID, s.now()); err != nil {
 		return fmt.Errorf("consent clean-up: %w", err)
 	}
-	s.log.Info("audio deleted: consent refused")
+	s.log.Info("audio deleted: consent refused", t.LogFields()...)
 	return nil
 }
 

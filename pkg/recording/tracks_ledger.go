@@ -22,7 +22,7 @@ type TrackRef struct {
 // no result is stored. The attempt is recorded before the request and the result stored
 // once after it: a crash in between repeats this one request, never another track's, and two
 // runs racing on one track keep the first result stored (both return it).
-func (s *Service) recognise(ctx context.Context, ref TrackRef, filename string, open func() (io.ReadCloser, error)) (transcribe.Result, error) {
+func (s *Service) recognise(ctx context.Context, t Transcript, ref TrackRef, filename string, open func() (io.ReadCloser, error)) (transcribe.Result, error) {
 	if res, ok, err := s.st.TrackResult(ctx, ref); err != nil || ok {
 		return res, err
 	}
@@ -43,8 +43,7 @@ func (s *Service) recognise(ctx context.Context, ref TrackRef, filename string, 
 		return transcribe.Result{}, err
 	}
 	if !saved { // another run stored this track first: use its result, not ours
-		s.log.Info("track result already stored; keeping the first", zap.Stringer("transcript_id", ref.TranscriptID),
-			zap.String("track", ref.Key))
+		s.log.Info("track result already stored; keeping the first", t.LogFields(zap.String("track", ref.Key))...)
 		res, _, err = s.st.TrackResult(ctx, ref)
 	}
 	return res, err

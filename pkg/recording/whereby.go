@@ -66,9 +66,8 @@ func (s *Service) wherebyRecording(ctx context.Context, bucket, key string) (Rec
 		s.matchMeeting(ctx, &rec)
 	}
 	got, created, err := s.st.RecordingInsert(ctx, rec)
-	if err == nil && created && got.MeetingID == nil {
-		s.log.Warn("orphan recording", zap.Stringer("recording_id", got.ID),
-			zap.String("key", key), zap.String("reason", got.OrphanReason))
+	if err == nil && created {
+		s.registered(got)
 	}
 	return got, err
 }
@@ -85,7 +84,7 @@ func (s *Service) matchMeeting(ctx context.Context, rec *Recording) {
 		rec.OrphanReason = fmt.Sprintf("no %s meeting with room name %q", rec.Platform, rec.ProviderRoomName)
 		return
 	}
-	rec.MeetingID, rec.OrphanReason = &m.ID, ""
+	rec.MeetingID, rec.RoomID, rec.OrphanReason = &m.ID, &m.RoomID, ""
 }
 
 // pickMeeting chooses among the meetings sharing a provider room name (newest first): the one
@@ -134,5 +133,6 @@ func (s *Service) storeProvided(ctx context.Context, rec *Recording) error {
 		return err
 	}
 	rec.Status = StatusStored
+	s.log.Info("recording stored", rec.LogFields(zap.Float64("duration", max(dur, rec.Duration)))...)
 	return nil
 }

@@ -26,12 +26,14 @@ func (s RecordingStore) InTx(ctx context.Context, fn func(recording.Store) error
 	return s.inTx(ctx, func(b base) error { return fn(RecordingStore{b}) })
 }
 
-// recordingCols reads a recording row, nullable text and numbers as their zero values.
+// recordingCols reads a recording row, nullable text and numbers as their zero values, and
+// the room of its meeting (for log lines).
 const recordingCols = `id, platform, COALESCE(provider_recording_id, '') AS provider_recording_id, kind,
 	bucket_name, object_key, COALESCE(source_url, '') AS source_url, recorded_at, status, meeting_id,
 	COALESCE(provider_room_name, '') AS provider_room_name, COALESCE(orphan_reason, '') AS orphan_reason,
 	track_keys, COALESCE(duration, 0) AS duration, COALESCE(size_bytes, 0) AS size_bytes, attempts,
-	COALESCE(last_error, '') AS last_error, created_at, updated_at, stored_at, completed_at, failed_at`
+	COALESCE(last_error, '') AS last_error, created_at, updated_at, stored_at, completed_at, failed_at,
+	(SELECT m.room_id FROM meeting m WHERE m.id = recording.meeting_id) AS room_id`
 
 // RecordingInsert implements recording.Store: a conflict on either unique key returns the
 // existing row.
