@@ -11,11 +11,13 @@ const (
 	// source "client" for /joined and /leave, "presence" for a provider read).
 	EventJoined = "joined"
 	EventLeft   = "left"
-	// Recording events: the provider started recording (the first start), a recording of
+	// Recording events: the provider started recording (the first start), stopped it
+	// (written by the webhook inbox: finished, or an error with the provider's message), a recording of
 	// the meeting became known (ready: the provider's file exists, the Daily ready webhook,
 	// the S3 notification or the recordings poll), it was stored and validated (ingested), or
 	// failed, and a transcript of it was done. Detail: recording or transcript id and status.
 	EventRecordingStarted  = "recording_started"
+	EventRecordingStopped  = "recording_stopped"
 	EventRecordingReady    = "recording_ready"
 	EventRecordingIngested = "recording_ingested"
 	EventRecordingFailed   = "recording_failed"

@@ -41,6 +41,9 @@ type WebhookEvent struct {
 	RecordingStarted *RecordingStarted
 	// RecordingReady: a recording can be downloaded.
 	RecordingReady *RecordingReady
+	// RecordingStopped: the provider stopped recording a room, finished or on an error; it
+	// comes alone or beside RecordingReady or Count.
+	RecordingStopped *RecordingStopped
 }
 
 // RoomRef names a provider room, and the provider's meeting in it when known.
@@ -60,6 +63,16 @@ type ParticipantCount struct {
 type RecordingStarted struct {
 	RoomName string
 	At       time.Time
+}
+
+// RecordingStopped is a recording that stopped: Daily's recording.ready-to-download (a
+// finished recording, At its start plus its duration) or recording.error, Whereby's cloud
+// recorder leaving. At is zero when the event carries no time of its own.
+type RecordingStopped struct {
+	RoomName    string
+	RecordingID string // the provider's; "" when the event names none
+	At          time.Time
+	Error       string // the provider's message when it stopped on an error
 }
 
 // RecordingReady is a finished recording the provider stored (Daily's

@@ -24,6 +24,8 @@ type effect struct {
 	note    string // kept as last_error on success: why the event had no effect
 	// meeting, when known, gets the applied event on its timeline, in the same transaction.
 	meeting uuid.UUID
+	// stopped, with a meeting, also puts the recording's stop on its timeline.
+	stopped *platform.RecordingStopped
 }
 
 // Process applies one stored event. A processed row is left alone, so a duplicate task, a
@@ -119,17 +121,23 @@ func (s *Service) effectOf(ctx context.Context, ev Event) (effect, error) {
 	if err != nil {
 		return effect{note: err.Error()}, nil //nolint:nilerr // retrying cannot fix it
 	}
+	var eff effect
 	switch {
 	case we.Count != nil:
-		return s.countEffect(ctx, ev, we)
+		eff, err = s.countEffect(ctx, ev, we)
 	case we.PresenceChanged != nil:
 		return s.pollMeeting(ctx, ev.Provider, we.PresenceChanged.RoomName)
 	case we.RecordingReady != nil:
-		return s.recordingReady(we.RecordingReady), nil
+		eff = s.recordingReady(we.RecordingReady)
 	case we.RecordingStarted != nil:
-		return s.recordingStarted(ev.Provider, we.RecordingStarted.RoomName, startedAt(ev, we.RecordingStarted)), nil
+		eff = s.recordingStarted(ev.Provider, we.RecordingStarted.RoomName, startedAt(ev, we.RecordingStarted))
+	case we.RecordingStopped == nil:
+		return effect{note: "stored only: " + ev.Type}, nil
 	}
-	return effect{note: "stored only: " + ev.Type}, nil
+	if err != nil {
+		return eff, err
+	}
+	return s.recordingMeeting(ctx, ev.Provider, we, eff)
 }
 
 // pollMeeting queues a presence poll of the meeting in a provider room: participant events

@@ -1,6 +1,7 @@
 package daily
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -49,11 +50,20 @@ func (c *Client) WebhookEvent(body []byte) (platform.WebhookEvent, error) {
 	case *ParticipantPayload:
 		return platform.WebhookEvent{PresenceChanged: &platform.RoomRef{RoomName: p.Room}}, nil
 	case *RecordingReadyPayload:
-		return platform.WebhookEvent{RecordingReady: readyOf(p)}, nil
+		return platform.WebhookEvent{RecordingReady: readyOf(p), RecordingStopped: &platform.RecordingStopped{
+			RoomName: p.RoomName, RecordingID: p.RecordingID, At: Time(p.StartTS + p.Duration)}}, nil
+	case *RecordingErrorPayload:
+		return platform.WebhookEvent{RecordingStopped: &platform.RecordingStopped{
+			RoomName: p.RoomName, At: Time(p.Timestamp), Error: errorText(p)}}, nil
 	case *RecordingStartedPayload:
 		return platform.WebhookEvent{RecordingStarted: &platform.RecordingStarted{RoomName: p.RoomName, At: Time(p.StartTS)}}, nil
 	}
 	return platform.WebhookEvent{}, nil
+}
+
+// errorText is a recording error's message, or its action when it has none.
+func errorText(p *RecordingErrorPayload) string {
+	return cmp.Or(p.ErrorMsg, p.Action, "recording error")
 }
 
 func readyOf(p *RecordingReadyPayload) *platform.RecordingReady {

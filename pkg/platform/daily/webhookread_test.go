@@ -66,11 +66,20 @@ func TestWebhookReader(t *testing.T) {
 			StartTS: 1692124183, Duration: 9, S3Key: "api-test/Xcm97xRZ08b2dePKb78g/1692124183028",
 			Tracks: []platform.RecordingTrack{{Type: "audio", Size: 123,
 				S3Key: "api-test/x/1692124183028-890c0eae-e186-4534-a7bd-7c794b7d6d7f-cam-audio-1692124184000"}},
-		}}, ev)
+		}, RecordingStopped: &platform.RecordingStopped{RoomName: "Xcm97xRZ08b2dePKb78g",
+			RecordingID: "08fa0b24-9220-44c5-846c-3f116cf8e738", At: daily.Time(1692124183 + 9)}}, ev,
+			"a finished recording also says when it stopped: its start plus its duration")
+	})
+	t.Run("recording.error stops the recording with the provider's message", func(t *testing.T) {
+		t.Parallel()
+		ev, err := c.WebhookEvent([]byte(errorBody))
+		require.NoError(t, err)
+		require.Equal(t, platform.WebhookEvent{RecordingStopped: &platform.RecordingStopped{RoomName: "r",
+			At: daily.Time(1692124190), Error: "boom"}}, ev)
 	})
 	t.Run("other types are stored only", func(t *testing.T) {
 		t.Parallel()
-		for _, body := range []string{errorBody, `{"type":"meeting.ended","payload":{"room":"r"}}`, `{"type":"brand.new","payload":{}}`} {
+		for _, body := range []string{`{"type":"meeting.ended","payload":{"room":"r"}}`, `{"type":"brand.new","payload":{}}`} {
 			ev, err := c.WebhookEvent([]byte(body))
 			require.NoError(t, err, body)
 			require.Equal(t, platform.WebhookEvent{}, ev, body)

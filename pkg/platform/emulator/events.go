@@ -94,6 +94,22 @@ func dailyReady(p DailyRecordingReady, at time.Time) DailyEvent {
 		ID: fmt.Sprintf("rec-rtd-%s-%d", p.RecordingID, at.Unix()), Payload: p, EventTS: float64(at.Unix())}
 }
 
+// DailyRecordingErrorPayload is the payload of recording.error (timestamp: unix seconds).
+type DailyRecordingErrorPayload struct {
+	Action     string `json:"action"`
+	ErrorMsg   string `json:"error_msg"`
+	InstanceID string `json:"instance_id"`
+	RoomName   string `json:"room_name"`
+	Timestamp  int64  `json:"timestamp"`
+}
+
+// DailyRecordingError builds a recording.error event of a room's default instance at time at.
+func DailyRecordingError(roomName, msg string, at time.Time) DailyEvent {
+	return DailyEvent{Version: "1.0.0", Type: "recording.error", ID: fmt.Sprintf("rec-err-%s-%d", roomName, at.Unix()),
+		EventTS: float64(at.Unix()), Payload: DailyRecordingErrorPayload{Action: "cloud-recording-error", ErrorMsg: msg,
+			InstanceID: dailyDefaultInstance, RoomName: roomName, Timestamp: at.Unix()}}
+}
+
 // WherebyEvent is Whereby's webhook envelope, fields in the order Whereby sends them.
 type WherebyEvent struct {
 	ID         string `json:"id"`

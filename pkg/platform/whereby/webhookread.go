@@ -39,7 +39,8 @@ func (c *Client) WebhookEnvelope(body []byte) (platform.WebhookEnvelope, error) 
 }
 
 // WebhookEvent: room.client.joined/left carry the absolute participant count after the
-// event (numClients); the cloud recorder joining means recording started. Other events are
+// event (numClients); the cloud recorder joining means recording started, its leaving that
+// it stopped. Other events are
 // stored only (recordings arrive through S3 notifications).
 func (c *Client) WebhookEvent(body []byte) (platform.WebhookEvent, error) {
 	ev, err := ParseEvent(body)
@@ -52,8 +53,12 @@ func (c *Client) WebhookEvent(body []byte) (platform.WebhookEvent, error) {
 	}
 	out := platform.WebhookEvent{Count: &platform.ParticipantCount{
 		Room: platform.RoomRef{RoomName: p.RoomName, MeetingID: p.MeetingID}, N: p.NumClients}}
-	if p.RoleName == roleRecorder && ev.Type == EventClientJoined {
+	switch {
+	case p.RoleName != roleRecorder:
+	case ev.Type == EventClientJoined:
 		out.RecordingStarted = &platform.RecordingStarted{RoomName: p.RoomName}
+	default:
+		out.RecordingStopped = &platform.RecordingStopped{RoomName: p.RoomName}
 	}
 	return out, nil
 }

@@ -45,7 +45,8 @@ func TestWebhookReader(t *testing.T) {
 		ev, err = c.WebhookEvent([]byte(leftBody))
 		require.NoError(t, err)
 		require.Equal(t, platform.WebhookEvent{Count: &platform.ParticipantCount{
-			Room: platform.RoomRef{RoomName: "/r-1", MeetingID: "134"}, N: 0}}, ev, "the recorder leaving starts nothing")
+			Room: platform.RoomRef{RoomName: "/r-1", MeetingID: "134"}, N: 0},
+			RecordingStopped: &platform.RecordingStopped{RoomName: "/r-1"}}, ev, "the recorder leaving stops the recording")
 	})
 	t.Run("the recorder joining means recording started", func(t *testing.T) {
 		t.Parallel()
