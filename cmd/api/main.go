@@ -81,8 +81,11 @@ func apiDeps(cfg *config.Config, conn *setup.Conn, log *zap.Logger, m *metrics.M
 	}
 	rooms := room.NewService(room.Config{Store: store.NewRoomStore(db), Platforms: platforms.Names(),
 		PlatformFor: setup.PlatformFor(cfg, platforms)})
+	shared := conn.RateLimits(log) // per-client limits in Redis: one budget for every replica
 	meetings := setup.MeetingService(cfg, setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: tasks.Jobs{Q: queue}, Log: log, Metrics: m},
-		func(c *meeting.Config) { c.CreateLimiter = httpapi.NewCreateLimiter(cfg.HTTP.CreatesPerMinute, 3) })
+		func(c *meeting.Config) {
+			c.CreateLimiter = httpapi.NewCreateLimiter(shared, cfg.HTTP.CreatesPerMinute, 3)
+		})
 	cal, err := setup.Calendar(cfg, db, meetings, setup.CalendarOptions{Log: log})
 	if err != nil {
 		return httpapi.Deps{}, nil, err
@@ -98,7 +101,7 @@ func apiDeps(cfg *config.Config, conn *setup.Conn, log *zap.Logger, m *metrics.M
 			"redis":    conn.PingRedis,
 		},
 		Limits: httpapi.Limits{WritesPerMinute: cfg.HTTP.WritesPerMinute, WritesBurst: cfg.HTTP.WritesBurst,
-			CreatesPerMinute: cfg.HTTP.CreatesPerMinute, TrustProxy: cfg.HTTP.TrustProxy}}, closeInbox, nil
+			CreatesPerMinute: cfg.HTTP.CreatesPerMinute, TrustProxy: cfg.HTTP.TrustProxy, Shared: shared}}, closeInbox, nil
 }
 
 // identities maps token subjects to user ids and checks API keys; the none backend has one

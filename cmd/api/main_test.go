@@ -127,6 +127,7 @@ func TestBinaryWiresEveryDependency(t *testing.T) {
 		require.False(t, v.Field(i).IsZero(), "httpapi.Deps.%s is not wired by cmd/api", name)
 	}
 	require.ElementsMatch(t, []string{"database", "redis"}, keys(d.Ready))
+	require.NotNil(t, d.Limits.Shared, "the per-client limits are kept in Redis for every replica")
 }
 
 func keys(m map[string]func(context.Context) error) []string {

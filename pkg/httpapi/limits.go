@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
@@ -9,6 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
+
+	"github.com/monadical/reflector-go/pkg/ratelimit"
 )
 
 // Limits bound what one client can spend of the API. The zero value applies the defaults.
@@ -24,6 +27,9 @@ type Limits struct {
 	TrustProxy bool
 	// MaxHeaderBytes bounds the request headers; a larger set is answered 431 {"detail"}.
 	MaxHeaderBytes int
+	// Shared, when set, keeps the per-client limits in Redis for every replica (the api
+	// binary sets it); without it each replica limits in memory on its own.
+	Shared *ratelimit.Shared
 }
 
 func (l Limits) withDefaults() Limits {
@@ -42,30 +48,39 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// limiter is a per-key token bucket (echo's store over golang.org/x/time/rate) and the
-// Retry-After its refusals carry.
+// limiter is a per-key limit, in Redis (Limits.Shared) or in memory, and the Retry-After
+// its refusals carry.
 type limiter struct {
-	store      *middleware.RateLimiterMemoryStore
+	check      func(ctx context.Context, key string) (bool, error)
 	retryAfter string
 }
 
-func newLimiter(perMinute, burst int) limiter {
+// limiter makes the named limit: shared by the replicas when Limits.Shared is set.
+func (l Limits) limiter(name string, perMinute, burst int) limiter {
+	retryAfter := strconv.Itoa(int(math.Ceil(60 / float64(perMinute))))
+	if l.Shared == nil {
+		st := memoryStore(perMinute, burst)
+		return limiter{check: func(_ context.Context, key string) (bool, error) { return st.Allow(key) }, retryAfter: retryAfter}
+	}
+	// A Redis that fails makes the check allow (ratelimit fails open); the error is logged there.
+	return limiter{check: l.Shared.Bucket(name, perMinute, burst).AllowContext, retryAfter: retryAfter}
+}
+
+// memoryStore is a per-key token bucket in this process (echo's store over golang.org/x/time/rate).
+func memoryStore(perMinute, burst int) *middleware.RateLimiterMemoryStore {
 	r := rate.Limit(float64(perMinute) / 60)
 	// Keep a visitor's bucket long enough to refill, so a pause does not reset it early.
 	expires := time.Duration(float64(burst)/float64(r)*float64(time.Second)) + time.Minute
-	return limiter{
-		store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate: r, Burst: burst, ExpiresIn: expires,
-		}),
-		retryAfter: strconv.Itoa(int(math.Ceil(1 / float64(r)))),
-	}
+	return middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: r, Burst: burst, ExpiresIn: expires,
+	})
 }
 
 var errTooManyRequests = &statusError{http.StatusTooManyRequests, "Too many requests, please retry later"}
 
 // allow refuses key with 429 and Retry-After once its bucket is empty.
 func (l limiter) allow(c echo.Context, key string) error {
-	if ok, _ := l.store.Allow(key); ok {
+	if ok, _ := l.check(c.Request().Context(), key); ok {
 		return nil
 	}
 	c.Response().Header().Set("Retry-After", l.retryAfter)
@@ -116,9 +131,13 @@ func ipExtractor(trustProxy bool) echo.IPExtractor {
 }
 
 // NewCreateLimiter returns the per-room limiter of meeting creations the meeting service
-// takes (meeting.Config.CreateLimiter): perMinute creations, bursts of burst.
-func NewCreateLimiter(perMinute, burst int) interface {
+// takes (meeting.Config.CreateLimiter): perMinute creations, bursts of burst, kept in
+// shared (Redis, every replica) when it is not nil.
+func NewCreateLimiter(shared *ratelimit.Shared, perMinute, burst int) interface {
 	Allow(key string) (bool, error)
 } {
-	return newLimiter(perMinute, burst).store
+	if shared != nil {
+		return shared.Bucket("room-creates", perMinute, burst)
+	}
+	return memoryStore(perMinute, burst)
 }

@@ -59,7 +59,7 @@ func New(d Deps) *echo.Echo {
 		d.Log = zap.NewNop()
 	}
 	d.Limits = d.Limits.withDefaults()
-	s := &server{d: d, creates: newLimiter(d.Limits.CreatesPerMinute, 3)}
+	s := &server{d: d, creates: d.Limits.limiter("extra-meetings", d.Limits.CreatesPerMinute, 3)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
@@ -71,7 +71,7 @@ func New(d Deps) *echo.Echo {
 		registerUpstream(e, d.Upstream, signed, d.Log)
 	}
 	e.Use(middleware.RequestID(), access(d.Log.Named("access"), d.Metrics), recoverer(d.Log), headerLimit(d.Limits.MaxHeaderBytes),
-		writeLimit(newLimiter(d.Limits.WritesPerMinute, d.Limits.WritesBurst), signed),
+		writeLimit(d.Limits.limiter("writes", d.Limits.WritesPerMinute, d.Limits.WritesBurst), signed),
 		edgeMiddleware(jsonRoutes(routes)), authMiddleware(d.Auth, signed), identityMiddleware(d.Identities, signed))
 	for _, r := range routes {
 		h := r.Handler

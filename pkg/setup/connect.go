@@ -7,9 +7,11 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/jmoiron/sqlx"
 	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/config"
 	"github.com/monadical/reflector-go/pkg/platform"
+	"github.com/monadical/reflector-go/pkg/ratelimit"
 	"github.com/monadical/reflector-go/pkg/store"
 )
 
@@ -27,6 +29,9 @@ type Conn struct {
 
 // PingRedis checks Redis within ctx's deadline (and at most a second): readiness probes.
 func (c *Conn) PingRedis(ctx context.Context) error { return c.redis.Ping(ctx).Err() }
+
+// RateLimits are the api's per-client limits, kept in this Redis for every replica.
+func (c *Conn) RateLimits(log *zap.Logger) *ratelimit.Shared { return ratelimit.New(c.redis, log) }
 
 // Connect opens every connection with at most dbConns database connections; Close releases
 // them. On error nothing is left open.
