@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
+
+	"github.com/monadical/reflector-go/pkg/store/storetest"
 )
 
 // cleanApp is the CLI with an empty environment, opening real connections.
@@ -95,4 +97,18 @@ func TestCompletion(t *testing.T) {
 	root.SetArgs([]string{cobra.ShellCompRequestCmd, "tasks", "list", "default", ""})
 	require.NoError(t, root.Execute())
 	require.Contains(t, out.String(), "archived")
+}
+
+// TestRecordingsMissingNeedsOnlyTheDatabase: the ledger is one query, so `recordings missing`
+// runs with DATABASE_URL alone (it used to ask for the whole recording set-up: TRANSCRIPTION_URL
+// and the bucket settings).
+func TestRecordingsMissingNeedsOnlyTheDatabase(t *testing.T) {
+	t.Parallel()
+	_, dbURL := storetest.NewDBURL(t)
+	var out bytes.Buffer
+	a := &app{getenv: func(k string) string { return map[string]string{"DATABASE_URL": dbURL}[k] }, out: &out, errw: &out}
+	root := a.root()
+	root.SetArgs([]string{"recordings", "missing"})
+	require.NoError(t, root.ExecuteContext(context.Background()), out.String())
+	require.Contains(t, out.String(), "0 meeting(s) missing a recording")
 }

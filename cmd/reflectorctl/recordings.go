@@ -36,9 +36,9 @@ func (a *app) recordingsCmd() *cobra.Command {
 		Args: cobra.ExactArgs(1), RunE: func(cmd *cobra.Command, args []string) error {
 			return a.with(cmd, usesDB, func(ctx context.Context, c *ctl) error { return c.recordingsShow(ctx, args[0]) })
 		}}
-	missing := &cobra.Command{Use: "missing", Short: "Ended meetings with participants and no recording (recording settings)",
+	missing := &cobra.Command{Use: "missing", Short: "Ended meetings that should have a recording and have none (DATABASE_URL)",
 		Args: cobra.NoArgs, RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.with(cmd, usesRecordings, func(ctx context.Context, c *ctl) error { return c.recordingsMissing(ctx) })
+			return a.with(cmd, usesDB, func(ctx context.Context, c *ctl) error { return c.recordingsMissing(ctx) })
 		}}
 	cmd.AddCommand(list, show, missing)
 	return cmd
@@ -135,10 +135,7 @@ func stamp(t *time.Time) string {
 }
 
 func (c *ctl) recordingsMissing(ctx context.Context) error {
-	if c.recs == nil {
-		return errNoRecordings
-	}
-	missing, err := c.recs.MissingRecordings(ctx, c.now())
+	missing, err := recording.Missing(ctx, c.store, c.now())
 	if err != nil {
 		return err
 	}

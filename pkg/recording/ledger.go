@@ -14,8 +14,7 @@ import (
 // ended more than MissingAfter before now, within MissingLookback, with no recording landed (stored, processing or completed, or a composed video). Each is logged;
 // the count is logged once.
 func (s *Service) MissingRecordings(ctx context.Context, now time.Time) ([]MissingRecording, error) {
-	before := now.Add(-s.cfg.MissingAfter)
-	missing, err := s.st.MeetingsMissingRecording(ctx, before.Add(-s.cfg.MissingLookback), before)
+	missing, err := missingIn(ctx, s.st, now, s.cfg.MissingAfter, s.cfg.MissingLookback)
 	if err != nil {
 		return nil, fmt.Errorf("recording.MissingRecordings: %w", err)
 	}
@@ -27,4 +26,24 @@ func (s *Service) MissingRecordings(ctx context.Context, now time.Time) ([]Missi
 	}
 	s.log.Info("recording completeness ledger", zap.Int("missing", len(missing)))
 	return missing, nil
+}
+
+// LedgerStore is the query behind the ledger (pkg/store's RecordingStore implements it).
+type LedgerStore interface {
+	MeetingsMissingRecording(ctx context.Context, endedAfter, endedBefore time.Time) ([]MissingRecording, error)
+}
+
+// Missing is the ledger as MissingRecordings computes it with the default window, read
+// without a Service: reflectorctl needs only the database for it.
+func Missing(ctx context.Context, st LedgerStore, now time.Time) ([]MissingRecording, error) {
+	missing, err := missingIn(ctx, st, now, defaultMissingAfter, defaultMissingLookback)
+	if err != nil {
+		return nil, fmt.Errorf("recording.Missing: %w", err)
+	}
+	return missing, nil
+}
+
+func missingIn(ctx context.Context, st LedgerStore, now time.Time, after, lookback time.Duration) ([]MissingRecording, error) {
+	before := now.Add(-after)
+	return st.MeetingsMissingRecording(ctx, before.Add(-lookback), before)
 }

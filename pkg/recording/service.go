@@ -52,6 +52,12 @@ type Config struct {
 	MissingAfter, MissingLookback time.Duration
 }
 
+// The completeness ledger's default window: meetings that ended 30 min to 7 days ago.
+const (
+	defaultMissingAfter    = 30 * time.Minute
+	defaultMissingLookback = 7 * 24 * time.Hour
+)
+
 // Service runs the recording flow.
 type Service struct {
 	cfg Config
@@ -90,10 +96,10 @@ func setDefaults(cfg *Config) {
 		cfg.MaxRequeues = 30
 	}
 	if cfg.MissingAfter == 0 {
-		cfg.MissingAfter = 30 * time.Minute
+		cfg.MissingAfter = defaultMissingAfter
 	}
 	if cfg.MissingLookback == 0 {
-		cfg.MissingLookback = 7 * 24 * time.Hour
+		cfg.MissingLookback = defaultMissingLookback
 	}
 }
 
