@@ -13,14 +13,20 @@ import (
 )
 
 // MeetingStore implements meeting.Store.
-type MeetingStore struct{ base }
+type MeetingStore struct {
+	base
+	// joins admits the join handout to the pool in arrival order (nil inside a transaction).
+	joins turns
+}
 
 // NewMeetingStore returns the meeting adapter on db.
-func NewMeetingStore(db *sqlx.DB) MeetingStore { return MeetingStore{newBase(db)} }
+func NewMeetingStore(db *sqlx.DB) MeetingStore {
+	return MeetingStore{base: newBase(db), joins: newTurns(db.Stats().MaxOpenConnections)}
+}
 
 // InTx runs fn with a copy of the store bound to one transaction.
 func (s MeetingStore) InTx(ctx context.Context, fn func(meeting.Store) error) error {
-	return s.inTx(ctx, func(b base) error { return fn(MeetingStore{b}) })
+	return s.inTx(ctx, func(b base) error { return fn(MeetingStore{base: b}) })
 }
 
 const meetingCols = `id, room_id, kind, platform, provider_meeting_id, room_name, room_url, host_room_url,

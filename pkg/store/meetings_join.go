@@ -59,11 +59,16 @@ func (s MeetingStore) MeetingForJoin(ctx context.Context, roomName string, in me
 	if detail == "" {
 		detail = "{}"
 	}
+	release, err := s.joins.wait(ctx)
+	if err != nil {
+		return room.Room{}, nil, fmt.Errorf("meeting for join: %w", err)
+	}
+	defer release()
 	var (
 		r room.Room
 		m meeting.Meeting
 	)
-	err := s.joinRow(ctx, joinSQL, append(intentArgs(roomName, in, now), ev.Kind, ev.Actor, detail), &r, &m)
+	err = s.joinRow(ctx, joinSQL, append(intentArgs(roomName, in, now), ev.Kind, ev.Actor, detail), &r, &m)
 	if isNoRows(err) { // no joinable meeting (the rare path): the room alone
 		r, err = s.RoomByName(ctx, roomName)
 		return r, nil, err

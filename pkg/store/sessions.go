@@ -186,7 +186,7 @@ func unjoin(ctx context.Context, q sqlx.ExecerContext, id uuid.UUID) error {
 
 // MeetingByID returns a meeting or meeting.ErrNotFound.
 func (s SessionStore) MeetingByID(ctx context.Context, id uuid.UUID) (meeting.Meeting, error) {
-	return MeetingStore(s).MeetingByID(ctx, id)
+	return MeetingStore{base: s.base}.MeetingByID(ctx, id)
 }
 
 // MeetingsActive implements presence.ReconcileStore: the active meetings with a provider room.
