@@ -11,6 +11,10 @@ const (
 	// source "client" for /joined and /leave, "presence" for a provider read).
 	EventJoined = "joined"
 	EventLeft   = "left"
+	// EventPresenceRead: presence:poll read the provider room (detail: result ok with the
+	// participants present, or unknown with the error). process-meetings' reads are in its
+	// decision rows; presence:reconcile's show as the joined and left rows they cause.
+	EventPresenceRead = "presence_read"
 	// Recording events: the provider started recording (the first start), stopped it
 	// (written by the webhook inbox: finished, or an error with the provider's message), a recording of
 	// the meeting became known (ready: the provider's file exists, the Daily ready webhook,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/platform"
+	"github.com/monadical/reflector-go/pkg/redact"
 )
 
 // Platforms finds a provider client by name.
@@ -152,6 +153,7 @@ func Read(ctx context.Context, ps Platforms, platformName, roomName string) ([]p
 type Store interface {
 	MeetingByID(ctx context.Context, id uuid.UUID) (meeting.Meeting, error)
 	SessionsSync(ctx context.Context, m meeting.Meeting, present []platform.Session, now time.Time) (int, error)
+	TimelineAppend(ctx context.Context, evs ...meeting.Event) error
 }
 
 // Poller keeps one meeting's participant sessions in step with the provider.
@@ -173,12 +175,25 @@ func (p Poller) Poll(ctx context.Context, id uuid.UUID) error {
 	}
 	present, err := Read(ctx, p.Platforms, m.Platform, m.RoomName)
 	if err != nil {
+		p.timeline(ctx, m, map[string]any{"result": "unknown", "error": redact.Text(err.Error())})
 		return fmt.Errorf("presence.Poll %s: %w", id, err)
 	}
 	n, err := p.Store.SessionsSync(ctx, m, present, p.Now().UTC())
 	if err != nil {
 		return fmt.Errorf("presence.Poll %s: %w", id, err)
 	}
+	p.timeline(ctx, m, map[string]any{"result": "ok", "present": len(present), "num_clients": n})
 	p.Log.Debug("presence polled", meeting.LogFields(m, zap.Int("num_clients", n))...)
 	return nil
+}
+
+// timeline records a presence read and its result on the meeting's timeline. A read is an
+// observation, not a change: it is appended on its own, and a failed append is only logged
+// (the sessions it changed carry their own joined and left rows).
+func (p Poller) timeline(ctx context.Context, m meeting.Meeting, detail map[string]any) {
+	detail["via"] = "presence:poll"
+	ev := meeting.NewEvent(m.ID, p.Now().UTC(), meeting.EventPresenceRead, meeting.ActorWorker, detail)
+	if err := p.Store.TimelineAppend(ctx, ev); err != nil {
+		p.Log.Warn("timeline presence read", meeting.LogFields(m, zap.Error(err))...)
+	}
 }
