@@ -9,6 +9,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/monadical/reflector-go/pkg/apptest"
 	"github.com/monadical/reflector-go/pkg/internal/testkit"
@@ -215,8 +218,9 @@ func TestRoomDeleteDeadLetter(t *testing.T) {
 	t.Parallel()
 	b := setupProc(t)
 	flaky := &taskstest.Flaky{Q: b.a.Queue}
+	core, logs := observer.New(zapcore.WarnLevel)
 	b.proc = setup.Processor(b.a.Config, setup.LifecycleDeps{DB: b.a.DB, Platforms: b.a.Platforms, Jobs: tasks.Jobs{Q: flaky},
-		Log: b.a.Log}, func(c *meeting.ProcessorConfig) {
+		Log: zap.New(core)}, func(c *meeting.ProcessorConfig) {
 		c.Now, c.MaxRequeues, c.RoomDeleteLease = b.clock.Now, 2, 3*time.Minute
 	})
 	b.joinAndLeave(t)
@@ -244,6 +248,11 @@ func TestRoomDeleteDeadLetter(t *testing.T) {
 	require.NoError(t, b.a.DB.Get(&events, `SELECT count(*) FROM meeting_event WHERE meeting_id = $1
 		AND kind = 'provider_room_delete_dead'`, b.id))
 	require.Equal(t, 1, events)
+	parked := logs.FilterMessageSnippet("dead-lettered by the sweep").All()
+	require.Len(t, parked, 1)
+	require.Equal(t, b.id, parked[0].ContextMap()["meeting_id"])
+	require.Equal(t, b.a.Scalar(t, "SELECT room_id::text FROM meeting WHERE id = $1", b.id), parked[0].ContextMap()["room_id"],
+		"the parked delete's line names the room too")
 
 	flaky.Up()
 	b.clock.Advance(10 * time.Minute)

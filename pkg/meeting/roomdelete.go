@@ -16,10 +16,9 @@ func (p *Processor) requeueDelete(ctx context.Context, m Meeting, now time.Time)
 	out, err := p.cfg.Store.MeetingRoomDeleteRequeue(ctx, m.ID, now.Add(-p.cfg.RoomDeleteLease), now, p.cfg.MaxRequeues)
 	switch {
 	case err != nil:
-		p.cfg.Log.Warn("claim provider room delete; the sweep retries", zap.Stringer("meeting_id", m.ID), zap.Error(err))
+		p.cfg.Log.Warn("claim provider room delete; the sweep retries", LogFields(m, zap.Error(err))...)
 	case out == lease.Dead:
-		p.cfg.Log.Error("provider room delete dead-lettered by the sweep", zap.Stringer("meeting_id", m.ID),
-			zap.String("room_name", m.RoomName), zap.Int("max_requeues", p.cfg.MaxRequeues))
+		p.cfg.Log.Error("provider room delete dead-lettered by the sweep", LogFields(m, zap.Int("max_requeues", p.cfg.MaxRequeues))...)
 	case out == lease.Restart:
 		p.deleteLater(ctx, m)
 	}
