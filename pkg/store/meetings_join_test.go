@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/monadical/reflector-go/pkg/meeting"
@@ -40,4 +41,56 @@ func TestJoinHandoutWaitsForATurn(t *testing.T) {
 	_, _, err = ms.MeetingForJoin(ctx, "no-such-room", in, ev, now)
 	require.ErrorIs(t, err, room.ErrNotFound, "a turn is free: the handout runs")
 	held[1]()
+}
+
+// The join's share lock on the meeting row: a join that arrives while a deactivation holds
+// the row (as MeetingsEnd does: lock, then end unless a live intent shows) waits for it, and
+// then sees the meeting ended, so no client is handed a meeting that was ended meanwhile.
+func TestJoinWaitsForADeactivationInProgress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.NewDB(t)
+	ms := store.NewMeetingStore(db)
+	now := time.Now().UTC()
+	roomID, meetingID := uuid.New(), uuid.New()
+	_, err := db.Exec(`INSERT INTO room (id, name, user_id, platform) VALUES ($1, 'locked-room', 'owner', 'daily')`, roomID)
+	require.NoError(t, err)
+	_, err = db.Exec(`INSERT INTO meeting (id, room_id, kind, platform, room_name, start_date, end_date, is_locked, room_mode,
+		recording_type, recording_trigger, is_active) VALUES ($1, $2, 'adhoc', 'daily', 'prov', $3, $4, false, 'normal',
+		'cloud', 'automatic', true)`, meetingID, roomID, now, now.Add(time.Hour))
+	require.NoError(t, err)
+
+	end, err := db.BeginTxx(ctx, nil)
+	require.NoError(t, err)
+	defer func() { _ = end.Rollback() }()
+	_, err = end.Exec(`SELECT id FROM meeting WHERE id = $1 FOR UPDATE`, meetingID)
+	require.NoError(t, err)
+
+	type handout struct {
+		m   *meeting.Meeting
+		err error
+	}
+	done := make(chan handout, 1)
+	go func() {
+		in := meeting.Intent{ConnectionID: "c1", State: meeting.IntentJoining, ExpiresAt: now.Add(time.Minute)}
+		_, m, err := ms.MeetingForJoin(ctx, "locked-room", in, meeting.NewEvent(uuid.Nil, now, meeting.EventHandout, "anonymous", nil), now)
+		done <- handout{m, err}
+	}()
+	require.Eventually(t, func() bool {
+		var waiting int
+		require.NoError(t, db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND wait_event_type = 'Lock' AND query LIKE '%join_intent%'`))
+		return waiting == 1
+	}, 30*time.Second, 10*time.Millisecond, "the join waits for the deactivation's row lock")
+	res, err := end.Exec(`UPDATE meeting SET is_active = false WHERE id = $1 AND NOT EXISTS (
+		SELECT 1 FROM join_intent WHERE meeting_id = $1 AND expires_at > $2)`, meetingID, now)
+	require.NoError(t, err)
+	n, err := res.RowsAffected()
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n, "no committed intent: the deactivation ends the meeting")
+	require.NoError(t, end.Commit())
+
+	got := <-done
+	require.NoError(t, got.err)
+	require.Nil(t, got.m, "the join saw the end: it hands out no meeting")
 }
