@@ -87,7 +87,8 @@ const icsURLChangeResets = `ics_last_etag = CASE WHEN ics_url IS DISTINCT FROM :
 		ics_last_applied = CASE WHEN ics_url IS DISTINCT FROM :ics_url THEN NULL ELSE ics_last_applied END,
 		ics_last_sync = CASE WHEN ics_url IS DISTINCT FROM :ics_url THEN NULL ELSE ics_last_sync END`
 
-// RoomDelete deletes a room; its meetings, sessions and events go with it (foreign keys).
+// RoomDelete deletes a room; its meetings, sessions, intents and events go with it (foreign
+// keys, and the trigger of migration 0010).
 func (s RoomStore) RoomDelete(ctx context.Context, id uuid.UUID) error {
 	res, err := s.q.ExecContext(ctx, `DELETE FROM room WHERE id = $1`, id)
 	if err != nil {
