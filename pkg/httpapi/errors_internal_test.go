@@ -3,9 +3,13 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+	"github.com/lib/pq"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
 
 	"github.com/monadical/reflector-go/pkg/calendar"
 	"github.com/monadical/reflector-go/pkg/meeting"
@@ -27,6 +31,9 @@ func TestErrorTable(t *testing.T) {
 		{room.ErrNotFound, http.StatusNotFound, "Room not found"},
 		{meeting.ErrNotFound, http.StatusNotFound, "Meeting not found"},
 		{fmt.Errorf("store: connection refused"), http.StatusInternalServerError, "Internal Server Error"},
+		{&pq.Error{Code: "40P01"}, http.StatusServiceUnavailable, errUnavailable},
+		{fmt.Errorf("%w: %w", meeting.ErrConflict, &pq.Error{Code: "40001"}), http.StatusServiceUnavailable, errUnavailable},
+		{&pq.Error{Code: "23505"}, http.StatusInternalServerError, "Internal Server Error"},
 	} {
 		status, body := classify(fmt.Errorf("op: %w", tc.err))
 		require.Equal(t, tc.status, status, tc.err.Error())
@@ -45,4 +52,18 @@ func TestSentinelIdentityIsNotClientText(t *testing.T) {
 		require.NotEqual(t, s.text, id, "client text is the sentinel's identity")
 		require.Regexp(t, `^[a-z]+: [a-z]`, id, "sentinel identity")
 	}
+}
+
+// TestConflictAnswers503: a transaction Postgres aborted (deadlock, serialization failure)
+// that the service's retries did not get past is a temporary condition: 503 {"detail"} with
+// Retry-After, never a 500.
+func TestConflictAnswers503(t *testing.T) {
+	t.Parallel()
+	e := echo.New()
+	rec := httptest.NewRecorder()
+	c := e.NewContext(httptest.NewRequest(http.MethodPost, "/", nil), rec)
+	errorHandler(zap.NewNop())(fmt.Errorf("meeting.Joined: %w", &pq.Error{Code: "40P01", Message: "deadlock detected"}), c)
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	require.Equal(t, retryAfter, rec.Header().Get("Retry-After"))
+	require.JSONEq(t, `{"detail": "`+errUnavailable+`"}`, rec.Body.String())
 }

@@ -10,6 +10,7 @@ const (
 	retryAfter     = "5" // seconds
 )
 
-// unavailable reports whether err is an outage of the database rather than a failure of the
-// request itself.
-func unavailable(err error) bool { return store.Unavailable(err) }
+// unavailable reports whether err is an outage of the database, or a transaction Postgres
+// aborted to break a deadlock or a serialization conflict (left after the service's own
+// retries), rather than a failure of the request itself.
+func unavailable(err error) bool { return store.Unavailable(err) || store.Conflict(err) }

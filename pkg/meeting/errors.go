@@ -17,6 +17,9 @@ var (
 	ErrProviderFailed    = errors.New("meeting: video provider failed")
 	ErrBadConnectionID   = errors.New("meeting: bad connection id")
 	ErrAdhocAlreadyExist = errors.New("meeting: an active ad-hoc meeting already exists for the room")
+	// ErrConflict marks a transaction Postgres aborted to break a deadlock or a serialization
+	// conflict: nothing of it was written, and running it again may succeed.
+	ErrConflict = errors.New("meeting: transaction aborted by a conflict")
 )
 
 // GoneError answers a client holding a meeting that is no longer joinable: it names the room's

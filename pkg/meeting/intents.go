@@ -46,13 +46,23 @@ func (s *Service) Joined(ctx context.Context, roomName string, id uuid.UUID, use
 	open := SessionOpening{ConnectionID: connID, SessionID: sessionID, UserID: userID, UserName: userName, At: now}
 	var gone func() error
 	var m Meeting
-	// One transaction: a /joined that fails half-way leaves neither intent nor session.
-	err = s.cfg.Store.InTx(ctx, func(tx Store) error {
+	// One transaction: a /joined that fails half-way leaves neither intent nor session. It may
+	// run again (inTxRetry), so it starts by forgetting what an aborted attempt saw.
+	err = s.inTxRetry(ctx, func(tx Store) error {
+		gone, m = nil, Meeting{}
+		if sessionID != "" { // the session recount writes the meeting row: lock it first
+			if err := tx.MeetingLock(ctx, id); err != nil {
+				return err
+			}
+		}
 		r, joined, ok, err := tx.MeetingJoinByID(ctx, roomName, id, in, now)
-		m = joined
-		if err != nil || !ok {
-			gone = func() error { return s.gone(ctx, r, joined, now) }
+		if err != nil {
 			return err
+		}
+		m = joined
+		if !ok {
+			gone = func() error { return s.gone(ctx, r, joined, now) }
+			return nil
 		}
 		if sessionID == "" {
 			return nil

@@ -25,7 +25,7 @@ func (s *Service) Join(ctx context.Context, roomName string, id uuid.UUID, userI
 	var r room.Room
 	var m Meeting
 	var ok bool
-	err = s.cfg.Store.InTx(ctx, func(tx Store) error {
+	err = s.inTxRetry(ctx, func(tx Store) error { // every output is set afresh by each attempt
 		if r, m, ok, err = tx.MeetingJoinByID(ctx, roomName, id, in, now); err != nil || !ok {
 			return err
 		}

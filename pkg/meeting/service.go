@@ -38,6 +38,9 @@ type Store interface {
 	MeetingsEnd(ctx context.Context, ends []End, now time.Time) ([]Meeting, error)
 	RoomByID(ctx context.Context, id uuid.UUID) (room.Room, error)
 	IntentUpsert(ctx context.Context, in Intent) error
+	// MeetingLock locks a meeting row for an update. A transaction that writes the meeting's
+	// sessions takes it first, before any other row: the one lock order of those writers.
+	MeetingLock(ctx context.Context, id uuid.UUID) error
 	// SessionOpen opens the session a client reports for its connection (see SessionOpening).
 	SessionOpen(ctx context.Context, m Meeting, o SessionOpening) error
 	ConsentUpsert(ctx context.Context, meetingID uuid.UUID, userID string, given bool, now time.Time) (uuid.UUID, error)

@@ -26,7 +26,7 @@ func NewMeetingStore(db *sqlx.DB) MeetingStore {
 
 // InTx runs fn with a copy of the store bound to one transaction.
 func (s MeetingStore) InTx(ctx context.Context, fn func(meeting.Store) error) error {
-	return s.inTx(ctx, func(b base) error { return fn(MeetingStore{base: b}) })
+	return conflictErr(s.inTx(ctx, func(b base) error { return fn(MeetingStore{base: b}) }))
 }
 
 const meetingCols = `id, room_id, kind, platform, provider_meeting_id, room_name, room_url, host_room_url,

@@ -96,9 +96,12 @@ func sessionUpsert(ctx context.Context, q sqlx.ExecerContext, m meeting.Meeting,
 	return nil
 }
 
-// SessionClose closes an open session.
+// SessionClose closes an open session (locking the meeting first: see lockMeeting).
 func (s SessionStore) SessionClose(ctx context.Context, meetingID uuid.UUID, sessionID string, now time.Time) error {
 	return s.inTx(ctx, func(b base) error {
+		if err := meetingLock(ctx, b.q, meetingID); err != nil {
+			return err
+		}
 		var closed []string
 		if err := sqlx.SelectContext(ctx, b.q, &closed, `UPDATE participant_session SET left_at = $3
 			WHERE meeting_id = $1 AND session_id = $2 AND left_at IS NULL RETURNING session_id`, meetingID, sessionID, now); err != nil {
@@ -123,7 +126,7 @@ func (s SessionStore) IntentDelete(ctx context.Context, meetingID uuid.UUID, con
 
 // SessionsSync makes the meeting's sessions match what the provider reports present: present
 // sessions are opened (or reopened), open sessions no longer present are closed, and
-// num_clients is recomputed, in one transaction.
+// num_clients is recomputed, in one transaction that locks the meeting first (lockMeeting).
 func (s SessionStore) SessionsSync(ctx context.Context, m meeting.Meeting, present []platform.Session, now time.Time) (int, error) {
 	ids := make([]string, len(present))
 	for i, p := range present {
@@ -131,6 +134,9 @@ func (s SessionStore) SessionsSync(ctx context.Context, m meeting.Meeting, prese
 	}
 	var n int
 	err := s.inTx(ctx, func(b base) error {
+		if err := meetingLock(ctx, b.q, m.ID); err != nil {
+			return err
+		}
 		open, err := openSessionIDs(ctx, b.q, m.ID)
 		if err != nil {
 			return fmt.Errorf("read open sessions: %w", err)
