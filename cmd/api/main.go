@@ -18,7 +18,6 @@ import (
 	"github.com/monadical/reflector-go/pkg/httpapi"
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/metrics"
-	"github.com/monadical/reflector-go/pkg/room"
 	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/tasks"
@@ -79,8 +78,7 @@ func apiDeps(cfg *config.Config, conn *setup.Conn, log *zap.Logger, m *metrics.M
 	if err != nil {
 		return httpapi.Deps{}, nil, err
 	}
-	rooms := room.NewService(room.Config{Store: store.NewRoomStore(db), Platforms: platforms.Names(),
-		PlatformFor: setup.PlatformFor(cfg, platforms)})
+	rooms := setup.Rooms(cfg, db, platforms, nil)
 	shared := conn.RateLimits(log) // per-client limits in Redis: one budget for every replica
 	meetings := setup.MeetingService(cfg, setup.LifecycleDeps{DB: db, Platforms: platforms, Jobs: tasks.Jobs{Q: queue}, Log: log, Metrics: m},
 		func(c *meeting.Config) {

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	"github.com/jmoiron/sqlx"
 	"go.uber.org/zap"
@@ -32,7 +31,6 @@ import (
 	"github.com/monadical/reflector-go/pkg/room"
 	"github.com/monadical/reflector-go/pkg/roomhook"
 	"github.com/monadical/reflector-go/pkg/setup"
-	"github.com/monadical/reflector-go/pkg/store"
 	"github.com/monadical/reflector-go/pkg/store/storetest"
 	"github.com/monadical/reflector-go/pkg/tasks"
 	"github.com/monadical/reflector-go/pkg/tasks/taskstest"
@@ -148,17 +146,15 @@ func New(t testing.TB, o Options) *App {
 	if jobs == nil {
 		jobs = tasks.Jobs{Q: a.Queue}
 	}
-	a.Rooms = room.NewService(room.Config{Store: store.NewRoomStore(a.DB), Platforms: a.Platforms.Names(),
-		PlatformFor: func(uuid.UUID) string { return platform.Daily }, Now: o.Now})
 	a.lifecycle(t, o, jobs)
+	a.Rooms = setup.Rooms(a.Config, a.DB, a.Platforms, o.Now)
 	a.Calendar = a.newCalendar(t, o)
 	a.Webhooks = a.newWebhooks(t, o)
 	auth := o.Auth
 	if auth == nil {
 		auth = TestAuth{}
 	}
-	a.RoomHooks = roomhook.NewService(roomhook.Config{Store: store.NewRoomHookStore(a.DB),
-		Sender: roomhook.NewSender(10*time.Second, true), UIBaseURL: "http://ui.test", Log: a.Log})
+	a.RoomHooks = setup.RoomHooks(a.Config, a.DB, a.Log, 10*time.Second)
 	d := httpapi.Deps{Rooms: a.Rooms, Meetings: a.Meetings, Calendar: a.Calendar, Webhooks: a.Metrics.Receiver(a.Webhooks),
 		Auth: auth, Log: a.Log, Metrics: a.Metrics,
 		Ready: map[string]func(context.Context) error{"database": a.DB.PingContext}, CORS: o.CORS, RoomHooks: a.RoomHooks, Upstream: o.Upstream}
@@ -181,6 +177,8 @@ func (a *App) lifecycle(t testing.TB, o Options, jobs meeting.Jobs) {
 	t.Helper()
 	cfg := Config()
 	cfg.DatabaseURL, cfg.RedisURL, cfg.Daily.APIURL = a.DBURL, "redis://"+a.Redis.Addr, a.DailyURL
+	// Test receivers (feeds, room webhooks) listen on loopback.
+	cfg.UIBaseURL, cfg.Calendar.AllowPrivateIPs, cfg.Web.RoomWebhookAllowPrivate = UIBaseURL, true, true
 	a.Config = cfg
 	d := setup.LifecycleDeps{DB: a.DB, Platforms: a.Platforms, Jobs: jobs, Log: a.Log, Metrics: a.Metrics}
 	a.Meetings = setup.MeetingService(cfg, d, func(c *meeting.Config) {

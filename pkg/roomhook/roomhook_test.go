@@ -147,7 +147,7 @@ func TestDeliverTranscriptCompleted(t *testing.T) {
 	require.Equal(t, "Standup", tr["title"])
 	require.EqualValues(t, 61000, tr["duration"])
 	require.Equal(t, "ended", tr["status"])
-	require.Equal(t, "http://ui.test/transcripts/"+tid.String(), tr["frontend_url"])
+	require.Equal(t, apptest.UIBaseURL+"/transcripts/"+tid.String(), tr["frontend_url"])
 	require.Equal(t, []any{map[string]any{"id": "s-1", "name": "Ann", "speaker": float64(0)}}, tr["participants"])
 	require.Equal(t, []any{}, tr["topics"])
 	for _, k := range []string{"short_summary", "long_summary", "webvtt", "action_items"} {
