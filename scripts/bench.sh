@@ -37,8 +37,8 @@ trap 'exit 130' INT TERM
 # --- tools and binaries ----------------------------------------------------------------------
 if ! command -v wrk >/dev/null; then
 	echo "bench.sh: installing wrk with apt" >&2
-	apt-get update -qq >/dev/null
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+	apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq wrk >/dev/null
 fi
 "${GO:-go}" build -o bin/ ./cmd/...
 
