@@ -92,6 +92,6 @@ func Decide(s State) Decision {
 	case s.Now.Sub(*s.LastParticipantLeftAt) < s.GracePeriod:
 		return Decision{Action: Keep, Why: "grace period"}
 	default:
-		return Decision{Action: Deactivate, Why: "grace period expired", End: EndGraceExpired}
+		return Decision{Action: Deactivate, Why: string(EndGraceExpired), End: EndGraceExpired}
 	}
 }
