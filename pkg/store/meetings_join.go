@@ -32,8 +32,8 @@ const (
 )
 
 // The join handouts answer the room's columns (roomCols, as r.*) then the meeting's
-// (meetingCols, as m.*) as plain columns that scanJoin reads positionally: no JSON to build
-// in Postgres nor to decode here. A room without a matching meeting answers no row.
+// (meetingCols, as m.*, NULL without a matching meeting) as plain columns that joinRow reads
+// positionally: no JSON to build in Postgres nor to decode here. No row: no such room.
 const (
 	joinRoom = `WITH r AS (SELECT ` + roomCols + ` FROM room WHERE name = $1),
 	m AS (SELECT ` + meetingCols + ` FROM meeting WHERE room_id = (SELECT id FROM r) AND `
@@ -43,11 +43,11 @@ const (
 	joinSQL = joinRoom + `is_active AND kind = 'adhoc' AND end_date > $4 FOR SHARE),
 	i AS (` + upsertIntentHead + upsertIntentTail + `),
 	e AS (INSERT INTO meeting_event (meeting_id, at, kind, actor, detail) SELECT m.id, $4, $7, $8, $9::jsonb FROM m)
-	SELECT r.*, m.* FROM r, m`
+	SELECT r.*, m.* FROM r LEFT JOIN m ON true`
 	// joinByIDSQL is MeetingJoinByID's: the meeting $7, with an intent only if it is joinable.
 	joinByIDSQL = joinRoom + `id = $7 FOR SHARE),
 	i AS (` + upsertIntentHead + ` WHERE m.is_active AND m.end_date > $4` + upsertIntentTail + `)
-	SELECT r.*, m.*, (SELECT count(*) FROM i) AS registered FROM r, m`
+	SELECT r.*, m.*, (SELECT count(*) FROM i) AS registered FROM r LEFT JOIN m ON true`
 )
 
 // JoinSQL is the statement of MeetingForJoin, for the benchmark that runs it through pgbench.
@@ -68,13 +68,15 @@ func (s MeetingStore) MeetingForJoin(ctx context.Context, roomName string, in me
 		r room.Room
 		m meeting.Meeting
 	)
-	err = s.joinRow(ctx, joinSQL, append(intentArgs(roomName, in, now), ev.Kind, ev.Actor, detail), &r, &m)
-	if isNoRows(err) { // no joinable meeting (the rare path): the room alone
-		r, err = s.RoomByName(ctx, roomName)
-		return r, nil, err
+	found, err := s.joinRow(ctx, joinSQL, append(intentArgs(roomName, in, now), ev.Kind, ev.Actor, detail), &r, &m)
+	if isNoRows(err) {
+		return r, nil, room.ErrNotFound
 	}
 	if err != nil {
 		return r, nil, fmt.Errorf("meeting for join: %w", err)
+	}
+	if !found {
+		return r, nil, nil
 	}
 	return r, &m, nil
 }
@@ -86,15 +88,15 @@ func (s MeetingStore) MeetingJoinByID(ctx context.Context, roomName string, id u
 		m          meeting.Meeting
 		registered int
 	)
-	err := s.joinRow(ctx, joinByIDSQL, append(intentArgs(roomName, in, now), id), &r, &m, &registered)
+	found, err := s.joinRow(ctx, joinByIDSQL, append(intentArgs(roomName, in, now), id), &r, &m, &registered)
 	if isNoRows(err) {
-		if r, err = s.RoomByName(ctx, roomName); err != nil {
-			return r, m, false, err
-		}
-		return r, m, false, meeting.ErrNotFound
+		return r, m, false, room.ErrNotFound
 	}
 	if err != nil {
 		return r, m, false, fmt.Errorf("join meeting: %w", err)
+	}
+	if !found {
+		return r, m, false, meeting.ErrNotFound
 	}
 	return r, m, registered > 0, nil
 }
@@ -105,50 +107,68 @@ func intentArgs(key any, in meeting.Intent, now time.Time) []any {
 }
 
 // joinRow runs a join statement and scans its one row: the room's columns into r, the
-// meeting's into m, then any extra columns. No row is sql.ErrNoRows.
-func (s MeetingStore) joinRow(ctx context.Context, query string, args []any, r *room.Room, m *meeting.Meeting, extra ...any) error {
+// meeting's into m (found is false when they are NULL), then any extra columns. No row is
+// sql.ErrNoRows.
+func (s MeetingStore) joinRow(ctx context.Context, query string, args []any, r *room.Room, m *meeting.Meeting, extra ...any) (found bool, err error) {
 	rows, err := s.q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
-			return err
+			return false, err
 		}
-		return sql.ErrNoRows
+		return false, sql.ErrNoRows
 	}
 	cols, err := rows.Columns()
 	if err != nil {
-		return err
+		return false, err
 	}
 	nr := strings.Count(roomCols, ",") + 1
 	nm := strings.Count(meetingCols, ",") + 1
 	if len(cols) != nr+nm+len(extra) {
-		return fmt.Errorf("join row: %d columns, want %d", len(cols), nr+nm+len(extra))
+		return false, fmt.Errorf("join row: %d columns, want %d", len(cols), nr+nm+len(extra))
 	}
+	rooms, err := fields(s.db.Mapper, r, cols[:nr])
+	if err != nil {
+		return false, err
+	}
+	meetings, err := fields(s.db.Mapper, m, cols[nr:nr+nm])
+	if err != nil {
+		return false, err
+	}
+	// The meeting's columns scan into a **T each (NULL leaves it nil), then into m.
+	holders := make([]reflect.Value, len(meetings))
 	dest := make([]any, 0, len(cols))
-	if dest, err = fieldPtrs(dest, s.db.Mapper, r, cols[:nr]); err != nil {
-		return err
+	for _, f := range rooms {
+		dest = append(dest, f.Addr().Interface())
 	}
-	if dest, err = fieldPtrs(dest, s.db.Mapper, m, cols[nr:nr+nm]); err != nil {
-		return err
+	for i, f := range meetings {
+		holders[i] = reflect.New(reflect.PointerTo(f.Type()))
+		dest = append(dest, holders[i].Interface())
 	}
 	if err := rows.Scan(append(dest, extra...)...); err != nil {
-		return err
+		return false, err
 	}
-	return rows.Close()
+	for i, f := range meetings {
+		if p := holders[i].Elem(); !p.IsNil() {
+			f.Set(p.Elem())
+			found = true
+		}
+	}
+	return found, rows.Close()
 }
 
-// fieldPtrs appends the addresses of the fields of the struct v points to that carry the
-// db names, in their order.
-func fieldPtrs(dest []any, mp *reflectx.Mapper, v any, names []string) ([]any, error) {
+// fields returns the fields of the struct v points to that carry the db names, in order.
+func fields(mp *reflectx.Mapper, v any, names []string) ([]reflect.Value, error) {
 	rv := reflect.ValueOf(v).Elem()
+	out := make([]reflect.Value, len(names))
 	for i, idx := range mp.TraversalsByName(rv.Type(), names) {
 		if len(idx) == 0 {
 			return nil, fmt.Errorf("no field of %s for column %q", rv.Type(), names[i])
 		}
-		dest = append(dest, reflectx.FieldByIndexes(rv, idx).Addr().Interface())
+		out[i] = reflectx.FieldByIndexes(rv, idx)
 	}
-	return dest, nil
+	return out, nil
 }
