@@ -7,14 +7,15 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"sort"
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/monadical/reflector-go/pkg/readiness"
 )
 
 // Check is one readiness dependency (database, redis): nil when usable.
-type Check func(ctx context.Context) error
+type Check = readiness.Check
 
 // OpsHandler serves the ops endpoints of a process without an HTTP API (worker, scheduler):
 // /healthz (the process is alive), /readyz (every check passes; 503 naming the failing ones)
@@ -25,16 +26,10 @@ func (m *Metrics) OpsHandler(checks map[string]Check, log *zap.Logger) http.Hand
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-		defer cancel()
-		out, status := map[string]string{}, http.StatusOK
-		for _, name := range sortedKeys(checks) {
-			if err := checks[name](ctx); err != nil {
-				out[name], status = "unavailable", http.StatusServiceUnavailable
-				log.Warn("readiness check failed", zap.String("dependency", name), zap.Error(err))
-				continue
-			}
-			out[name] = "ok"
+		out, ok := readiness.All(r.Context(), checks, log)
+		status := http.StatusOK
+		if !ok {
+			status = http.StatusServiceUnavailable
 		}
 		writeJSON(w, status, out)
 	})
@@ -42,15 +37,6 @@ func (m *Metrics) OpsHandler(checks map[string]Check, log *zap.Logger) http.Hand
 		mux.Handle("GET /metrics", m.Handler())
 	}
 	return mux
-}
-
-func sortedKeys(m map[string]Check) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
