@@ -6,8 +6,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/platform"
 	"github.com/monadical/reflector-go/pkg/platform/emulator"
 	"github.com/monadical/reflector-go/pkg/platform/whereby"
-	"github.com/monadical/reflector-go/pkg/store"
-	"github.com/monadical/reflector-go/pkg/tasks"
+	"github.com/monadical/reflector-go/pkg/setup"
 	"github.com/monadical/reflector-go/pkg/tasks/taskstest"
 	"github.com/monadical/reflector-go/pkg/webhook"
 )
@@ -27,10 +26,10 @@ func (a *App) newWebhooks(t testing.TB, o Options) *webhook.Service {
 	verifiers := platform.NewRegistry(dailyClient, whereby.New(whereby.Config{APIKey: "test-key",
 		WebhookSecret: a.Whereby.WebhookSecret(), Now: o.Now}))
 	a.WebhookQueue = &taskstest.Flaky{Q: a.Queue}
-	st := store.NewBatchedWebhookStore(a.DB, 4)
-	t.Cleanup(st.Close)
-	return webhook.NewService(webhook.Config{Store: st, Jobs: tasks.Jobs{Q: a.WebhookQueue},
-		Platforms: verifiers, Log: a.Log, Now: o.Now})
+	// The api's constructor, with the test's clock (nil is time.Now).
+	inbox, stop := setup.WebhookReceiver(a.DB, verifiers, a.WebhookQueue, a.Log, func(c *webhook.Config) { c.Now = o.Now })
+	t.Cleanup(stop)
+	return inbox
 }
 
 // wherebyClient starts the Whereby emulator and returns a client of it when o.Whereby asks.

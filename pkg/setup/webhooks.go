@@ -28,11 +28,16 @@ func Webhooks(db *sqlx.DB, platforms *platform.Registry, queue tasks.Enqueuer, r
 
 // WebhookReceiver builds the api's inbox: as Webhooks, with inserts grouped across
 // concurrent deliveries (store.BatchedWebhookStore). The returned func stops the flushers;
-// call it after the HTTP server has drained.
-func WebhookReceiver(db *sqlx.DB, platforms *platform.Registry, queue tasks.Enqueuer, log *zap.Logger) (*webhook.Service, func()) {
+// call it after the HTTP server has drained. Tests change settings through overrides (their
+// clock), so the binary and the tests build the same receiver.
+func WebhookReceiver(db *sqlx.DB, platforms *platform.Registry, queue tasks.Enqueuer, log *zap.Logger,
+	overrides ...func(*webhook.Config)) (*webhook.Service, func()) {
 	st := store.NewBatchedWebhookStore(db, webhookFlushers)
-	return webhook.NewService(webhook.Config{Store: st, Jobs: tasks.Jobs{Q: queue}, Platforms: platforms,
-		Log: log.Named("webhook"), Now: time.Now}), st.Close
+	cfg := webhook.Config{Store: st, Jobs: tasks.Jobs{Q: queue}, Platforms: platforms, Log: log.Named("webhook"), Now: time.Now}
+	for _, o := range overrides {
+		o(&cfg)
+	}
+	return webhook.NewService(cfg), st.Close
 }
 
 // webhookFlushers is the number of grouped inbox inserts in flight at once.
