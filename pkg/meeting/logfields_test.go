@@ -53,9 +53,7 @@ func TestLifecycleLogLinesCarryIDs(t *testing.T) {
 		f := e.ContextMap()
 		require.Equal(t, m.ID.String(), f["meeting_id"], "%q: %v", e.Message, f)
 		require.Equal(t, m.RoomName, f["room_name"], "%q: %v", e.Message, f)
-		if e.Message != "provider room deleted" { // the task knows the provider room, not our room id
-			require.Equal(t, m.RoomID.String(), f["room_id"], "%q: %v", e.Message, f)
-		}
+		require.Equal(t, m.RoomID.String(), f["room_id"], "%q: %v", e.Message, f)
 	}
 	for _, want := range []string{"meeting created", "meeting handed out", "participant joined", "presence polled",
 		"participant left", "meeting deactivated", "provider room deleted"} {

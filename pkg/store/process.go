@@ -106,17 +106,20 @@ func (s MeetingStore) MeetingsRoomDeletePending(ctx context.Context, olderThan, 
 	return out, nil
 }
 
-// MeetingRoomDeleted records that a meeting's provider room is gone.
-func (s MeetingStore) MeetingRoomDeleted(ctx context.Context, id uuid.UUID, now time.Time) error {
-	_, err := s.q.ExecContext(ctx, `WITH u AS (
+// MeetingRoomDeleted records that a meeting's provider room is gone and returns the meeting's
+// room id (uuid.Nil when the meeting itself is gone), for the log line of the delete.
+func (s MeetingStore) MeetingRoomDeleted(ctx context.Context, id uuid.UUID, now time.Time) (uuid.UUID, error) {
+	var roomID uuid.UUID
+	err := sqlx.GetContext(ctx, s.q, &roomID, `WITH u AS (
 			UPDATE meeting SET provider_room_deleted_at = $2 WHERE id = $1 AND provider_room_deleted_at IS NULL
-			RETURNING id, room_name)
-		INSERT INTO meeting_event (meeting_id, at, kind, actor, detail)
-		SELECT id, $2, 'provider_room_deleted', 'worker', jsonb_build_object('room_name', room_name) FROM u`, id, now)
-	if err != nil {
-		return fmt.Errorf("mark room deleted: %w", err)
+			RETURNING id, room_name),
+		e AS (INSERT INTO meeting_event (meeting_id, at, kind, actor, detail)
+			SELECT id, $2, 'provider_room_deleted', 'worker', jsonb_build_object('room_name', room_name) FROM u)
+		SELECT room_id FROM meeting WHERE id = $1`, id, now)
+	if err != nil && !isNoRows(err) {
+		return uuid.Nil, fmt.Errorf("mark room deleted: %w", err)
 	}
-	return nil
+	return roomID, nil
 }
 
 // IntentsPurge deletes intents that expired before the given time.

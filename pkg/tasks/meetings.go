@@ -61,5 +61,5 @@ func (h PresencePollHandler) ProcessTask(ctx context.Context, t *asynq.Task) err
 
 // RoomDeletedRecorder records that a provider room is gone, so the sweep stops re-queueing it.
 type RoomDeletedRecorder interface {
-	MeetingRoomDeleted(ctx context.Context, id uuid.UUID, now time.Time) error
+	MeetingRoomDeleted(ctx context.Context, id uuid.UUID, now time.Time) (uuid.UUID, error)
 }

@@ -37,10 +37,11 @@ func (h RoomDeleteHandler) ProcessTask(ctx context.Context, t *asynq.Task) error
 	if err := c.DeleteRoom(ctx, p.RoomName); err != nil {
 		return fmt.Errorf("room:delete %s: %w", p.RoomName, err)
 	}
-	if err := h.Store.MeetingRoomDeleted(ctx, p.MeetingID, time.Now()); err != nil {
+	roomID, err := h.Store.MeetingRoomDeleted(ctx, p.MeetingID, time.Now())
+	if err != nil {
 		return fmt.Errorf("room:delete %s: %w", p.RoomName, err)
 	}
 	h.Log.Info("provider room deleted", zap.String("platform", p.Platform), zap.String("room_name", p.RoomName),
-		zap.Stringer("meeting_id", p.MeetingID))
+		zap.Stringer("meeting_id", p.MeetingID), zap.Stringer("room_id", roomID))
 	return nil
 }
