@@ -27,6 +27,7 @@ type Metrics struct {
 	meetingsCreated *prometheus.CounterVec // kind, platform
 	meetingsEnded   *prometheus.CounterVec // reason
 	handouts        *prometheus.CounterVec // path (existing, created)
+	joinBatches     prometheus.Observer    // joiners per join handout statement
 
 	presenceReads *prometheus.CounterVec // platform, outcome (ok, unknown, rate_limited)
 
@@ -65,6 +66,8 @@ func New() *Metrics {
 		meetingsEnded: f.counter("meetings_ended_total", "Meetings ended, by reason.", "reason"),
 		handouts: f.counter("meeting_handouts_total", "Meetings handed to a joining client, by path (existing, created).",
 			"path"),
+		joinBatches: f.histogram("join_batch_size", "Joiners served by one join handout statement (concurrent joiners of a room share one).",
+			[]float64{1, 2, 4, 8, 16, 32, 64, 128, 256}).WithLabelValues(),
 		presenceReads: f.counter("presence_reads_total", "Provider presence reads by platform and outcome (ok, unknown, rate_limited).",
 			"platform", "outcome"),
 		providerCalls: f.counter("provider_calls_total", "Provider API calls by provider, endpoint and outcome.",
@@ -135,6 +138,13 @@ func (m *Metrics) Handout(created bool) {
 		path = "created"
 	}
 	m.handouts.WithLabelValues(path).Inc()
+}
+
+// JoinBatch records the joiners one join handout statement served.
+func (m *Metrics) JoinBatch(n int) {
+	if m != nil {
+		m.joinBatches.Observe(float64(n))
+	}
 }
 
 // PresenceRead counts one presence read of a platform by outcome.

@@ -94,6 +94,7 @@ func TestMetricsMoveAfterAFlow(t *testing.T) {
 		`reflector_meetings_created_total{kind="adhoc",platform="daily"}`:                                1,
 		`reflector_meeting_handouts_total{path="created"}`:                                               1,
 		`reflector_meeting_handouts_total{path="existing"}`:                                              1,
+		`reflector_join_batch_size_count`:                                                                3, // no meeting, the created one, the existing one
 		`reflector_meetings_ended_total{reason="ended"}`:                                                 1,
 		`reflector_http_requests_total{method="POST",route="/v1/rooms/:room_name/meeting",status="200"}`: 2,
 		`reflector_http_requests_total{method="GET",route="/v1/rooms/name/:room_name",status="404"}`:     1,

@@ -27,7 +27,9 @@ type LifecycleDeps struct {
 // alike: every setting comes from cfg.Lifecycle, and a test changes one by editing the
 // meeting.Config itself, so a setting can't be declared by a test and left unwired.
 func MeetingService(cfg *config.Config, d LifecycleDeps, override ...func(*meeting.Config)) *meeting.Service {
-	c := meeting.Config{Store: store.NewMeetingStore(d.DB), Sessions: store.NewSessionStore(d.DB),
+	st := store.NewMeetingStore(d.DB)
+	st.ObserveJoinBatches(d.Metrics.JoinBatch)
+	c := meeting.Config{Store: st, Sessions: store.NewSessionStore(d.DB),
 		Platforms: d.Platforms, Jobs: d.Jobs, Log: d.Log, Observer: d.Metrics,
 		MeetingDuration: cfg.Lifecycle.MeetingDuration, IntentTTL: cfg.Lifecycle.IntentTTL,
 		PresenceLag: cfg.Lifecycle.PresenceLag, MaxExtraMeetings: cfg.HTTP.MaxExtraMeetings,

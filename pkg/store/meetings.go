@@ -17,11 +17,15 @@ type MeetingStore struct {
 	base
 	// joins admits the join handout to the pool in arrival order (nil inside a transaction).
 	joins turns
+	// batches coalesces concurrent join handouts of a room (nil inside a transaction).
+	batches *joinBatches
 }
 
 // NewMeetingStore returns the meeting adapter on db.
 func NewMeetingStore(db *sqlx.DB) MeetingStore {
-	return MeetingStore{base: newBase(db), joins: newTurns(db.Stats().MaxOpenConnections)}
+	s := MeetingStore{base: newBase(db), joins: newTurns(db.Stats().MaxOpenConnections)}
+	s.batches = newJoinBatches(s.joins, s.joinBatch)
+	return s
 }
 
 // InTx runs fn with a copy of the store bound to one transaction.

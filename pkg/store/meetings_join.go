@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx/reflectx"
+	"github.com/lib/pq"
 
 	"github.com/monadical/reflector-go/pkg/meeting"
 	"github.com/monadical/reflector-go/pkg/room"
@@ -37,12 +38,17 @@ const (
 const (
 	joinRoom = `WITH r AS (SELECT ` + roomCols + ` FROM room WHERE name = $1),
 	m AS (SELECT ` + meetingCols + ` FROM meeting WHERE room_id = (SELECT id FROM r) AND `
-	// joinSQL is MeetingForJoin's statement: $1 room name, then intentArgs, then the handout
-	// event's kind, actor and detail as $7-$9. The event is written by the same statement: a
-	// join is one round trip.
-	joinSQL = joinRoom + `is_active AND kind = 'adhoc' AND end_date > $4 FOR SHARE),
-	i AS (` + upsertIntentHead + upsertIntentTail + `),
-	e AS (INSERT INTO meeting_event (meeting_id, at, kind, actor, detail) SELECT m.id, $4, $7, $8, $9::jsonb FROM m)
+	// joinSQL is MeetingForJoin's statement for a batch of joiners (joinbatch.go): $1 the
+	// room name, $2 the batch's latest "now", then one array element per joiner: connection
+	// id, user id ('' for none), intent state, now, intent expiry, and the handout event's
+	// kind, actor and detail ($3-$10). Each joiner gets an intent and a handout event; the
+	// whole batch is one round trip.
+	joinSQL = joinRoom + `is_active AND kind = 'adhoc' AND end_date > $2 FOR SHARE),
+	j AS (SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
+		$8::text[], $9::text[], $10::jsonb[]) AS j(connection_id, user_id, state, at, expires_at, kind, actor, detail)),
+	i AS (INSERT INTO join_intent (meeting_id, connection_id, user_id, state, created_at, updated_at, expires_at)
+		SELECT m.id, j.connection_id, NULLIF(j.user_id, ''), j.state, j.at, j.at, j.expires_at FROM m, j` + upsertIntentTail + `),
+	e AS (INSERT INTO meeting_event (meeting_id, at, kind, actor, detail) SELECT m.id, j.at, j.kind, j.actor, j.detail FROM m, j)
 	SELECT r.*, m.* FROM r LEFT JOIN m ON true`
 	// joinByIDSQL is MeetingJoinByID's: the meeting $7, with an intent only if it is joinable.
 	joinByIDSQL = joinRoom + `id = $7 FOR SHARE),
@@ -53,32 +59,60 @@ const (
 // JoinSQL is the statement of MeetingForJoin, for the benchmark that runs it through pgbench.
 func JoinSQL() string { return joinSQL }
 
-// MeetingForJoin is the one-statement handout of get-or-create (see meeting.Store).
+// MeetingForJoin is the one-statement handout of get-or-create (see meeting.Store). Outside a
+// transaction, concurrent handouts of one room share a statement (joinbatch.go).
 func (s MeetingStore) MeetingForJoin(ctx context.Context, roomName string, in meeting.Intent, ev meeting.Event, now time.Time) (room.Room, *meeting.Meeting, error) {
-	detail := string(ev.Detail)
-	if detail == "" {
-		detail = "{}"
+	if s.batches != nil {
+		return s.batches.join(ctx, roomName, in, ev, now)
 	}
-	release, err := s.joins.wait(ctx)
-	if err != nil {
-		return room.Room{}, nil, fmt.Errorf("meeting for join: %w", err)
-	}
-	defer release()
+	res := s.joinBatch(ctx, roomName, []*joinReq{{in: in, ev: ev, now: now}})
+	return res.r, res.m, res.err
+}
+
+// joinBatch runs joinSQL for a batch of joiners of roomName.
+func (s MeetingStore) joinBatch(ctx context.Context, roomName string, batch []*joinReq) joinRes {
 	var (
-		r room.Room
-		m meeting.Meeting
+		latest                                  time.Time
+		conns, users, states, kinds, actors, ds []string
+		ats, expires                            []string
 	)
-	found, err := s.joinRow(ctx, joinSQL, append(intentArgs(roomName, in, now), ev.Kind, ev.Actor, detail), &r, &m)
-	if isNoRows(err) {
-		return r, nil, room.ErrNotFound
+	for _, req := range batch {
+		latest = later(latest, req.now)
+		user := ""
+		if req.in.UserID != nil {
+			user = *req.in.UserID
+		}
+		detail := string(req.ev.Detail)
+		if detail == "" {
+			detail = "{}"
+		}
+		conns, users, states = append(conns, req.in.ConnectionID), append(users, user), append(states, req.in.State)
+		ats, expires = append(ats, req.now.Format(time.RFC3339Nano)), append(expires, req.in.ExpiresAt.Format(time.RFC3339Nano))
+		kinds, actors, ds = append(kinds, req.ev.Kind), append(actors, req.ev.Actor), append(ds, detail)
 	}
-	if err != nil {
-		return r, nil, fmt.Errorf("meeting for join: %w", err)
+	var (
+		res joinRes
+		m   meeting.Meeting
+	)
+	found, err := s.joinRow(ctx, joinSQL, []any{roomName, latest, pq.StringArray(conns), pq.StringArray(users),
+		pq.StringArray(states), pq.StringArray(ats), pq.StringArray(expires), pq.StringArray(kinds),
+		pq.StringArray(actors), pq.StringArray(ds)}, &res.r, &m)
+	switch {
+	case isNoRows(err):
+		res.err = room.ErrNotFound
+	case err != nil:
+		res.err = fmt.Errorf("meeting for join: %w", err)
+	case found:
+		res.m = &m
 	}
-	if !found {
-		return r, nil, nil
+	return res
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
 	}
-	return r, &m, nil
+	return a
 }
 
 // MeetingJoinByID registers an intent for a chosen joinable meeting (see meeting.Store).

@@ -78,8 +78,10 @@ func TestJoinWaitsForADeactivationInProgress(t *testing.T) {
 	}()
 	require.Eventually(t, func() bool {
 		var waiting int
+		// The join statement starts with its room CTE (pg_stat_activity keeps only the first
+		// 1 kB of a query).
 		require.NoError(t, db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-			AND wait_event_type = 'Lock' AND query LIKE '%join_intent%'`))
+			AND wait_event_type = 'Lock' AND query LIKE 'WITH r AS (SELECT id, name,%'`))
 		return waiting == 1
 	}, 30*time.Second, 10*time.Millisecond, "the join waits for the deactivation's row lock")
 	res, err := end.Exec(`UPDATE meeting SET is_active = false WHERE id = $1 AND NOT EXISTS (

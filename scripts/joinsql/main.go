@@ -18,8 +18,10 @@ func main() {
 		os.Exit(2)
 	}
 	room := "'" + strings.ReplaceAll(os.Args[1], "'", "''") + "'"
-	q := strings.NewReplacer("$1", room, "$2", "(:c)::text", "$3", "NULL::text", "$4", "now()",
-		"$5", "(now() + interval '30 seconds')", "$6", "'joining'",
-		"$7", "'handout'", "$8", "'anonymous'", "$9", `'{"path": "existing"}'`).Replace(store.JoinSQL())
+	// One joiner: each array of the batch statement has one element. "$10" goes first, so
+	// that "$1" does not match its prefix.
+	q := strings.NewReplacer("$10", `ARRAY['{"path": "existing"}']`, "$1", room, "$2", "now()",
+		"$3", "ARRAY[(:c)::text]", "$4", "ARRAY['']", "$5", "ARRAY['joining']", "$6", "ARRAY[now()]",
+		"$7", "ARRAY[now() + interval '30 seconds']", "$8", "ARRAY['handout']", "$9", "ARRAY['anonymous']").Replace(store.JoinSQL())
 	fmt.Printf("\\set c random(1, 2000000000)\n%s;\n", strings.Join(strings.Fields(q), " "))
 }
