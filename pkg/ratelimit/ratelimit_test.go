@@ -14,7 +14,7 @@ import (
 	"github.com/monadical/reflector-go/pkg/ratelimit"
 )
 
-func client(t *testing.T, addr string, db int) *redis.Client {
+func client(t testing.TB, addr string, db int) *redis.Client {
 	t.Helper()
 	c := redis.NewClient(&redis.Options{Addr: addr, DB: db, MaxRetries: -1})
 	t.Cleanup(func() { _ = c.Close() })
@@ -52,15 +52,17 @@ func TestReplicasShareOneBudget(t *testing.T) {
 }
 
 // TestRedisDownFailsOpen: when Redis does not answer, every check allows and returns the
-// error; the outage is logged once, not per request.
+// error, with or without leases; the outage is logged once, not per request.
 func TestRedisDownFailsOpen(t *testing.T) {
 	t.Parallel()
 	core, logs := observer.New(zapcore.InfoLevel)
-	down := ratelimit.New(client(t, "127.0.0.1:18299", 0), zap.New(core)).Bucket("writes", 1, 1) // nothing listens there
-	for range 5 {
-		ok, err := down.AllowContext(context.Background(), "10.0.0.1")
-		require.Error(t, err)
-		require.True(t, ok, "a Redis outage must not refuse requests")
+	shared := ratelimit.New(client(t, "127.0.0.1:18299", 0), zap.New(core)) // nothing listens there
+	for _, down := range []ratelimit.Bucket{shared.Bucket("writes", 1, 1), shared.Bucket("leased", 100_000_000, 1000)} {
+		for range 5 {
+			ok, err := down.AllowContext(context.Background(), "10.0.0.1")
+			require.Error(t, err)
+			require.True(t, ok, "a Redis outage must not refuse requests")
+		}
 	}
 	require.Equal(t, 1, logs.FilterMessageSnippet("fail open").Len())
 }
