@@ -32,98 +32,131 @@ type CalendarStore interface {
 // errNoCalendarStore reports wiring that gave the service a store without calendar support.
 var errNoCalendarStore = errors.New("meeting: the store does not implement CalendarStore")
 
+// How a calendar meeting is created without holding a lock during the provider call (as an
+// ad-hoc one is, see create.go):
+//
+//  1. Outside any transaction, create-or-adopt the provider room under CalendarKey: the slot
+//     and the naming epoch, so every creator of the slot, in any process, names the same
+//     provider room (and within a process they share one call: flights).
+//  2. In a short transaction holding the room row lock (FOR NO KEY UPDATE, which leaves the
+//     foreign-key checks of other inserts alone), re-check the slot: a meeting it got
+//     meanwhile is kept (our provider room is discarded if it is another one); a provider
+//     room that may already look orphaned to the sweep is discarded; else the meeting is
+//     inserted. The unique index uq_meeting_calendar_slot backs the lock up.
+//
+// A crash between 1 and 2 leaves an unused provider room: the next creator of the slot in the
+// same epoch adopts it, and otherwise the orphan sweep deletes it.
+
 // CreateCalendar returns the meeting of a room's calendar slot [start, end], creating it (kind
 // calendar, room settings snapshot, provider room ending at end) when the slot has none, so
 // calling it again, from another worker or for another event of the same slot, never makes a
 // second meeting.
-//
-// Creators of a room serialise on its row lock (FOR NO KEY UPDATE, which leaves the foreign-key
-// checks of other inserts alone): only the first provisions a provider room, the others find
-// its meeting. The unique index uq_meeting_calendar_slot backs the lock up: an insert that
-// conflicts anyway (the lock bypassed) adopts the winner's meeting and queues the deletion of
-// the provider room it made, as does any failure after provisioning.
 func (s *Service) CreateCalendar(ctx context.Context, roomID, eventID uuid.UUID, start, end time.Time, metadata RawJSON) (uuid.UUID, error) {
 	cs, ok := s.cfg.Store.(CalendarStore)
 	if !ok {
 		return uuid.Nil, errNoCalendarStore
 	}
-	cur, err := cs.MeetingCalendarBySlot(ctx, roomID, start, end)
-	if err != nil {
-		return uuid.Nil, fmt.Errorf("meeting.CreateCalendar room %s: %w", roomID, err)
-	}
-	if cur != nil { // the cheap path of every later tick
-		return cur.ID, nil
-	}
 	c := calendarCreate{roomID: roomID, eventID: eventID, start: start.UTC(), end: end.UTC(), metadata: metadata}
-	id, err := s.createCalendar(ctx, &c)
-	if c.orphan != nil {
-		s.deleteRoomLater(ctx, *c.orphan)
+	for range maxCreateAttempts {
+		cur, err := cs.MeetingCalendarBySlot(ctx, roomID, c.start, c.end)
+		if err != nil {
+			return uuid.Nil, fmt.Errorf("meeting.CreateCalendar room %s: %w", roomID, err)
+		}
+		if cur != nil { // the cheap path of every later tick
+			return cur.ID, nil
+		}
+		e := s.epoch(s.cfg.Now())
+		key := CalendarKey(roomID, c.start, c.end, e)
+		if err := s.flights.do(ctx, key, func(ctx context.Context) error { return s.createCalendar(ctx, cs, c, key, e) }); err != nil {
+			return uuid.Nil, fmt.Errorf("meeting.CreateCalendar room %s: %w", roomID, err)
+		}
 	}
-	if err != nil {
-		return uuid.Nil, fmt.Errorf("meeting.CreateCalendar room %s: %w", roomID, err)
-	}
-	if c.created {
-		s.cfg.Observer.MeetingCreated(KindCalendar, c.platform)
-	}
-	return id, nil
+	return uuid.Nil, fmt.Errorf("meeting.CreateCalendar room %s: %w", roomID, ErrCreateInProgress)
 }
 
-// calendarCreate is one creation attempt; orphan is set to the meeting whose provider room
-// was made but not kept.
+// CalendarKey is the provider key of a calendar slot's room in naming epoch e.
+func CalendarKey(roomID uuid.UUID, start, end time.Time, e int64) string {
+	slot := uuid.NewSHA1(roomID, fmt.Appendf(nil, "calendar/%s/%s", start.UTC().Format(time.RFC3339Nano), end.UTC().Format(time.RFC3339Nano)))
+	return fmt.Sprintf("%s/%d", slot, e)
+}
+
+// calendarCreate is the slot a creation is for.
 type calendarCreate struct {
 	roomID, eventID uuid.UUID
 	start, end      time.Time
 	metadata        RawJSON
-	orphan          *Meeting
-	created         bool   // this attempt inserted the meeting
-	platform        string // of the inserted meeting
 }
 
-// createCalendar runs the slow path under the room row lock: re-check, provision, insert.
-func (s *Service) createCalendar(ctx context.Context, c *calendarCreate) (uuid.UUID, error) {
-	var (
-		id          uuid.UUID
-		provisioned *Meeting
-		inserted    bool
-	)
-	err := s.cfg.Store.InTx(ctx, func(tx Store) error {
-		cs, ok := tx.(CalendarStore)
-		if !ok {
-			return errNoCalendarStore
-		}
-		r, err := s.lockRoomByID(ctx, cs, c.roomID)
-		if err != nil {
-			return err
-		}
-		cur, err := cs.MeetingCalendarBySlot(ctx, c.roomID, c.start, c.end)
-		if err != nil || cur != nil {
-			id = idOf(cur)
-			return err
-		}
-		m := s.calendarMeeting(r, c)
-		if err := s.provision(ctx, r, &m, m.ID.String()); err != nil {
-			return err
-		}
-		provisioned = &m
-		if inserted, err = cs.MeetingCalendarInsert(ctx, m); err != nil || inserted {
-			id = m.ID
-			c.created, c.platform = err == nil, m.Platform
+// calendarOutcome is what the locked step of createCalendar settled on.
+type calendarOutcome struct {
+	orphan   *Meeting // a meeting whose provider room was made but will not be kept
+	inserted bool
+}
+
+// createCalendar provisions the slot's provider room, then settles under the room lock. It
+// returns nil when the caller should look at the slot again.
+func (s *Service) createCalendar(ctx context.Context, cs CalendarStore, c calendarCreate, key string, epoch int64) error {
+	r, err := cs.RoomByID(ctx, c.roomID)
+	if err != nil {
+		return err
+	}
+	m := s.calendarMeeting(r, c)
+	if err := s.provision(ctx, r, &m, key); err != nil {
+		return err
+	}
+	var o calendarOutcome
+	err = s.cfg.Store.InTx(ctx, func(tx Store) error {
+		o = calendarOutcome{}
+		return s.settleCalendar(ctx, tx, c, m, epoch, &o)
+	})
+	if err != nil { // a crash here is the same: the room is adopted or swept
+		return err
+	}
+	if o.inserted {
+		s.cfg.Observer.MeetingCreated(KindCalendar, m.Platform)
+	}
+	if o.orphan != nil {
+		s.discard(ctx, *o.orphan)
+	}
+	return nil
+}
+
+// settleCalendar is createCalendar's step under the room lock.
+func (s *Service) settleCalendar(ctx context.Context, tx Store, c calendarCreate, m Meeting, epoch int64, o *calendarOutcome) error {
+	cs, ok := tx.(CalendarStore)
+	if !ok {
+		return errNoCalendarStore
+	}
+	if _, err := s.lockRoomByID(ctx, cs, c.roomID); err != nil {
+		return err
+	}
+	cur, err := cs.MeetingCalendarBySlot(ctx, c.roomID, c.start, c.end)
+	if err != nil {
+		return err
+	}
+	if cur == nil && s.stale(epoch) {
+		o.orphan = &m // the sweep may take it any time now: never hand it out
+		return nil
+	}
+	if cur == nil {
+		if o.inserted, err = cs.MeetingCalendarInsert(ctx, m); err != nil || o.inserted {
 			if err != nil {
 				return err
 			}
 			return tx.TimelineAppend(ctx, createdEvents(m, "calendar", "calendar", s.cfg.Now().UTC())...)
 		}
-		winner, err := cs.MeetingCalendarBySlot(ctx, c.roomID, c.start, c.end)
-		if err == nil && winner == nil {
-			err = errors.New("calendar slot conflicted but holds no meeting")
+		// Lost to an insert that bypassed the lock: its meeting holds the slot.
+		if cur, err = cs.MeetingCalendarBySlot(ctx, c.roomID, c.start, c.end); err != nil {
+			return err
 		}
-		id = idOf(winner)
-		return err
-	})
-	if provisioned != nil && (err != nil || !inserted) {
-		c.orphan = provisioned
+		if cur == nil {
+			return errors.New("calendar slot conflicted but holds no meeting")
+		}
 	}
-	return id, err
+	if cur.RoomName != m.RoomName {
+		o.orphan = &m
+	}
+	return nil
 }
 
 func (s *Service) lockRoomByID(ctx context.Context, cs CalendarStore, id uuid.UUID) (room.Room, error) {
@@ -134,7 +167,7 @@ func (s *Service) lockRoomByID(ctx context.Context, cs CalendarStore, id uuid.UU
 }
 
 // calendarMeeting is the meeting of a calendar slot, with the room's settings of now.
-func (s *Service) calendarMeeting(r room.Room, c *calendarCreate) Meeting {
+func (s *Service) calendarMeeting(r room.Room, c calendarCreate) Meeting {
 	eventID := c.eventID
 	return Meeting{
 		ID: uuid.New(), RoomID: r.ID, Kind: KindCalendar, Platform: s.platformFor(r), StartDate: c.start,
@@ -142,11 +175,4 @@ func (s *Service) calendarMeeting(r room.Room, c *calendarCreate) Meeting {
 		RecordingTrigger: r.RecordingTrigger, IsActive: true, CalendarEventID: &eventID,
 		CalendarMetadata: c.metadata, CreatedAt: s.cfg.Now().UTC(),
 	}
-}
-
-func idOf(m *Meeting) uuid.UUID {
-	if m == nil {
-		return uuid.Nil
-	}
-	return m.ID
 }

@@ -36,15 +36,16 @@ func newSlot(t *testing.T, a *apptest.App, name string) calendarSlot {
 	return calendarSlot{roomID: r.ID, eventID: eventID, start: start, end: start.Add(time.Hour)}
 }
 
-// createConcurrently runs n creators of the slot at once and returns the ids they got.
-func createConcurrently(t *testing.T, svc *meeting.Service, s calendarSlot, n int) []uuid.UUID {
+// createConcurrently runs n creators of the slot at once, spread over svcs, and returns the
+// ids they got.
+func createConcurrently(t *testing.T, svcs []*meeting.Service, s calendarSlot, n int) []uuid.UUID {
 	t.Helper()
 	ids := make([]uuid.UUID, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			ids[i], errs[i] = svc.CreateCalendar(context.Background(), s.roomID, s.eventID, s.start, s.end, meeting.RawJSON(`{"title":"Standup"}`))
+			ids[i], errs[i] = svcs[i%len(svcs)].CreateCalendar(context.Background(), s.roomID, s.eventID, s.start, s.end, meeting.RawJSON(`{"title":"Standup"}`))
 		})
 	}
 	wg.Wait()
@@ -102,8 +103,9 @@ func TestCreateCalendar(t *testing.T) {
 	})
 }
 
-// TestCreateCalendarConcurrent: creators of one slot racing each other make one meeting and
-// one provider room, because they serialise on the room row.
+// TestCreateCalendarConcurrent: creators of one slot racing each other, in two processes,
+// make one meeting and one provider room: they name the same provider room and settle under
+// the room row lock.
 func TestCreateCalendarConcurrent(t *testing.T) {
 	t.Parallel()
 	a := apptest.New(t, apptest.Options{})
@@ -111,33 +113,37 @@ func TestCreateCalendarConcurrent(t *testing.T) {
 	a.Daily.SetLatency(30 * time.Millisecond) // widens the race window
 	warmPool(t, a, 8)
 
-	createConcurrently(t, a.Meetings, s, 8)
+	other := setup.MeetingService(a.Config, setup.LifecycleDeps{DB: a.DB, Platforms: a.Platforms, Jobs: tasks.Jobs{Q: a.Queue}, Log: a.Log})
+	createConcurrently(t, []*meeting.Service{a.Meetings, other}, s, 8)
 	require.Equal(t, 1, a.Count(t, "SELECT count(*) FROM meeting"))
 	require.Len(t, a.Daily.Rooms(), 1, "exactly one provider room")
 	require.Empty(t, a.Daily.Deleted(), "no provider room made in vain")
 }
 
-// TestCreateCalendarUniqueIndexBackstop: with the room lock off, racing creators may each make
-// a provider room; the unique index still keeps one meeting, and the losers queue the
-// deletion of their provider rooms, which leaves one.
+// TestCreateCalendarUniqueIndexBackstop: with the room lock off, creators racing in separate
+// processes (no shared flight) each call the provider, but they name the same provider room
+// (CalendarKey), so all adopt one; the unique index keeps one meeting, and no creator deletes
+// the room the kept meeting uses.
 func TestCreateCalendarUniqueIndexBackstop(t *testing.T) {
 	t.Parallel()
 	a := apptest.New(t, apptest.Options{})
 	s := newSlot(t, a, "backstop")
 	a.Daily.SetLatency(100 * time.Millisecond)
 	warmPool(t, a, 8) // connection set-up would otherwise space the creators out
-	unlocked := setup.MeetingService(a.Config, setup.LifecycleDeps{DB: a.DB, Platforms: a.Platforms, Jobs: tasks.Jobs{Q: a.Queue},
-		Log: a.Log}, func(c *meeting.Config) { c.SafeguardsOff = true })
+	var replicas []*meeting.Service
+	for range 8 {
+		replicas = append(replicas, setup.MeetingService(a.Config, setup.LifecycleDeps{DB: a.DB, Platforms: a.Platforms,
+			Jobs: tasks.Jobs{Q: a.Queue}, Log: a.Log}, func(c *meeting.Config) { c.SafeguardsOff = true }))
+	}
 
-	ids := createConcurrently(t, unlocked, s, 8)
+	ids := createConcurrently(t, replicas, s, 8)
 	require.Equal(t, 1, a.Count(t, "SELECT count(*) FROM meeting"))
-	made := len(a.Daily.Rooms())
-	t.Logf("%d provider rooms made by 8 racing creators, %d creates", made, a.Daily.CallCount(emulator.DailyCreateRoom))
+	t.Logf("%d creates by 8 racing creators", a.Daily.CallCount(emulator.DailyCreateRoom))
 	runRoomDeletes(t, a)
 	m, err := store.NewMeetingStore(a.DB).MeetingByID(context.Background(), ids[0])
 	require.NoError(t, err)
-	require.Equal(t, []string{m.RoomName}, a.Daily.Rooms(), "only the kept meeting's provider room is left")
-	require.Len(t, a.Daily.Deleted(), made-1)
+	require.Equal(t, []string{m.RoomName}, a.Daily.Rooms(), "one provider room, the kept meeting's")
+	require.Empty(t, a.Daily.Deleted())
 }
 
 // warmPool opens n database connections at once, so that n racing creators start together.
