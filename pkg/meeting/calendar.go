@@ -40,9 +40,10 @@ var errNoCalendarStore = errors.New("meeting: the store does not implement Calen
 //     provider room (and within a process they share one call: flights).
 //  2. In a short transaction holding the room row lock (FOR NO KEY UPDATE, which leaves the
 //     foreign-key checks of other inserts alone), re-check the slot: a meeting it got
-//     meanwhile is kept (our provider room is discarded if it is another one); a provider
-//     room that may already look orphaned to the sweep is discarded; else the meeting is
-//     inserted. The unique index uq_meeting_calendar_slot backs the lock up.
+//     meanwhile is kept (our provider room is discarded if it is another one: the slot is
+//     taken for good, so no creator will name ours again); a provider room that may already
+//     look orphaned to the sweep is left to the sweep; else the meeting is inserted. The
+//     unique index uq_meeting_calendar_slot backs the lock up.
 //
 // A crash between 1 and 2 leaves an unused provider room: the next creator of the slot in the
 // same epoch adopts it, and otherwise the orphan sweep deletes it.
@@ -135,7 +136,9 @@ func (s *Service) settleCalendar(ctx context.Context, tx Store, c calendarCreate
 		return err
 	}
 	if cur == nil && s.stale(epoch) {
-		o.orphan = &m // the sweep may take it any time now: never hand it out
+		// The sweep may take the room any time now: never hand it out. Never delete it here
+		// either: a creator whose clock runs behind ours may still adopt it and commit; the
+		// sweep deletes it past the margin if no meeting names it.
 		return nil
 	}
 	if cur == nil {

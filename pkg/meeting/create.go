@@ -26,8 +26,12 @@ import (
 // epoch adopts it, and otherwise the orphan sweep deletes it. The sweep only deletes rooms
 // older than RoomMargin that no meeting row names, and a creator only inserts while its
 // epoch is younger than RoomMargin/2, so the sweep never deletes a room a creator is about
-// to hand out. Everyone is handed the meeting row the transaction settled on, so users of
-// one room are never split across provider rooms, whatever the provider did.
+// to hand out. So a creator whose epoch got too old gives its room up to the sweep instead of
+// deleting it (another process, its clock behind ours, may still adopt it); a creator deletes
+// its room at once only when the seq is taken for good, and the room:delete task skips a room
+// that an active meeting names anyway. Everyone is handed the meeting row the transaction
+// settled on, so users of one room are never split across provider rooms, whatever the
+// provider did.
 
 // maxCreateAttempts bounds the handout/create rounds of one request; createTimeout bounds a
 // creation shared by several requests (detached from the one that started it).
@@ -126,9 +130,18 @@ func (s *Service) settleAdhoc(ctx context.Context, tx Store, r room.Room, m Meet
 		}
 		return nil
 	}
-	if next, _, err := tx.MeetingAdhocNextSeq(ctx, r.ID, now); err != nil || next != *m.AdhocSeq || s.stale(epoch) {
-		o.orphan = &m // seq taken (or the room may look orphaned): nobody will hand it out
+	next, _, err := tx.MeetingAdhocNextSeq(ctx, r.ID, now)
+	if err != nil {
 		return err
+	}
+	if next != *m.AdhocSeq {
+		o.orphan = &m // seq taken: no creator will name this provider room again
+		return nil
+	}
+	if s.stale(epoch) {
+		// The sweep may take the room any time now: never hand it out, and leave it to the
+		// sweep: a creator whose clock runs behind ours may still adopt it and commit.
+		return nil
 	}
 	if cur != nil { // past its end date: close it so the room can have a new one
 		if err := s.endExpired(ctx, tx, *cur, who, now); err != nil {

@@ -4,9 +4,22 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
+
+// ProviderRoomInUse reports whether an active meeting other than except names the provider
+// room (idx_meeting_room_name): the room:delete task asks before calling the provider.
+func (s MeetingStore) ProviderRoomInUse(ctx context.Context, platform, roomName string, except uuid.UUID) (bool, error) {
+	var used bool
+	err := sqlx.GetContext(ctx, s.q, &used, `SELECT EXISTS (SELECT 1 FROM meeting
+		WHERE platform = $1 AND room_name = $2 AND id <> $3 AND is_active)`, platform, roomName, except)
+	if err != nil {
+		return false, fmt.Errorf("provider room in use: %w", err)
+	}
+	return used, nil
+}
 
 // ProviderRoomsOwned implements meeting.OrphanStore.
 func (s MeetingStore) ProviderRoomsOwned(ctx context.Context, platform string, names []string) (map[string]bool, error) {

@@ -59,7 +59,10 @@ func (h PresencePollHandler) ProcessTask(ctx context.Context, t *asynq.Task) err
 	return nil
 }
 
-// RoomDeletedRecorder records that a provider room is gone, so the sweep stops re-queueing it.
+// RoomDeletedRecorder records that a provider room is gone, so the sweep stops re-queueing it,
+// and tells whether another meeting still uses a provider room.
 type RoomDeletedRecorder interface {
 	MeetingRoomDeleted(ctx context.Context, id uuid.UUID, now time.Time) (uuid.UUID, error)
+	// ProviderRoomInUse reports whether an active meeting other than except names the room.
+	ProviderRoomInUse(ctx context.Context, platform, roomName string, except uuid.UUID) (bool, error)
 }
