@@ -69,17 +69,19 @@ type Bucket struct {
 // AllowContext reports whether key may spend one event, from this replica's lease or from
 // Redis. When Redis fails or is slower than Deadline it reports true with the error.
 func (b Bucket) AllowContext(ctx context.Context, key string) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, b.s.deadline)
-	defer cancel()
 	if b.lease == 1 {
+		ctx, cancel := context.WithTimeout(ctx, b.s.deadline)
+		defer cancel()
 		return allowed(b.ask(ctx, key, 1))
 	}
+	now := b.s.now()
+	ok, f, mine := b.s.leases.take(b.name+key, now)
+	if ok {
+		return true, nil // no timer for a leased token
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.s.deadline)
+	defer cancel()
 	for {
-		now := b.s.now()
-		ok, f, mine := b.s.leases.take(b.name+key, now)
-		if ok {
-			return true, nil
-		}
 		if mine {
 			granted, err := b.ask(ctx, key, b.lease)
 			b.s.leases.store(b.name+key, f, now, granted, err)
@@ -87,6 +89,10 @@ func (b Bucket) AllowContext(ctx context.Context, key string) (bool, error) {
 		}
 		if done, ok, err := b.wait(ctx, f); done {
 			return ok, err
+		}
+		now = b.s.now()
+		if ok, f, mine = b.s.leases.take(b.name+key, now); ok {
+			return true, nil
 		}
 	}
 }
