@@ -97,6 +97,11 @@ type calendarOutcome struct {
 // createCalendar provisions the slot's provider room, then settles under the room lock. It
 // returns nil when the caller should look at the slot again.
 func (s *Service) createCalendar(ctx context.Context, cs CalendarStore, c calendarCreate, key string, epoch int64) error {
+	// Look again: a flight of this process that committed the meeting and finished after the
+	// caller's read is visible now, so a process makes one provider call per slot.
+	if cur, err := cs.MeetingCalendarBySlot(ctx, c.roomID, c.start, c.end); err != nil || cur != nil {
+		return err
+	}
 	r, err := cs.RoomByID(ctx, c.roomID)
 	if err != nil {
 		return err

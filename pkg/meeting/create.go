@@ -81,6 +81,11 @@ func (s *Service) createAdhoc(ctx context.Context, r room.Room, seq, epoch int64
 	if err := s.allowCreate(r); err != nil {
 		return err
 	}
+	// Look again: a flight of this process that committed the meeting and finished after the
+	// caller's read is visible now, so a process makes one provider call per meeting.
+	if next, joinable, err := s.cfg.Store.MeetingAdhocNextSeq(ctx, r.ID, s.cfg.Now().UTC()); err != nil || joinable || next != seq {
+		return err
+	}
 	m := s.newMeeting(r, KindAdhoc, s.cfg.Now().UTC())
 	m.ID, m.AdhocSeq = AdhocID(r.ID, seq), &seq
 	if err := s.provision(ctx, r, &m, fmt.Sprintf("%s/%d", m.ID, epoch)); err != nil {
