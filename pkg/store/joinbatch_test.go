@@ -30,20 +30,8 @@ func TestJoinBatchCoalescesARoomsJoiners(t *testing.T) {
 	)
 	ms.ObserveJoinBatches(func(n int) { mu.Lock(); sizes = append(sizes, n); mu.Unlock() })
 	now := time.Now().UTC()
-	roomID, meetingID := uuid.New(), uuid.New()
-	_, err := db.Exec(`INSERT INTO room (id, name, user_id, platform) VALUES ($1, 'busy-room', 'owner', 'daily')`, roomID)
-	require.NoError(t, err)
-	_, err = db.Exec(`INSERT INTO meeting (id, room_id, kind, platform, room_name, start_date, end_date, is_locked, room_mode,
-		recording_type, recording_trigger, is_active) VALUES ($1, $2, 'adhoc', 'daily', 'prov', $3, $4, false, 'normal',
-		'cloud', 'automatic', true)`, meetingID, roomID, now, now.Add(time.Hour))
-	require.NoError(t, err)
-
 	// A transaction holds the meeting row: the first joiner's statement waits on it.
-	hold, err := db.BeginTxx(ctx, nil)
-	require.NoError(t, err)
-	defer func() { _ = hold.Rollback() }()
-	_, err = hold.Exec(`SELECT id FROM meeting WHERE id = $1 FOR UPDATE`, meetingID)
-	require.NoError(t, err)
+	meetingID, hold := heldMeeting(t, db, "busy-room", now)
 
 	type result struct {
 		conn string

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
 	"github.com/stretchr/testify/require"
 
 	"github.com/monadical/reflector-go/pkg/meeting"
@@ -52,19 +53,7 @@ func TestJoinWaitsForADeactivationInProgress(t *testing.T) {
 	db := storetest.NewDB(t)
 	ms := store.NewMeetingStore(db)
 	now := time.Now().UTC()
-	roomID, meetingID := uuid.New(), uuid.New()
-	_, err := db.Exec(`INSERT INTO room (id, name, user_id, platform) VALUES ($1, 'locked-room', 'owner', 'daily')`, roomID)
-	require.NoError(t, err)
-	_, err = db.Exec(`INSERT INTO meeting (id, room_id, kind, platform, room_name, start_date, end_date, is_locked, room_mode,
-		recording_type, recording_trigger, is_active) VALUES ($1, $2, 'adhoc', 'daily', 'prov', $3, $4, false, 'normal',
-		'cloud', 'automatic', true)`, meetingID, roomID, now, now.Add(time.Hour))
-	require.NoError(t, err)
-
-	end, err := db.BeginTxx(ctx, nil)
-	require.NoError(t, err)
-	defer func() { _ = end.Rollback() }()
-	_, err = end.Exec(`SELECT id FROM meeting WHERE id = $1 FOR UPDATE`, meetingID)
-	require.NoError(t, err)
+	meetingID, end := heldMeeting(t, db, "locked-room", now)
 
 	type handout struct {
 		m   *meeting.Meeting
@@ -95,4 +84,23 @@ func TestJoinWaitsForADeactivationInProgress(t *testing.T) {
 	got := <-done
 	require.NoError(t, got.err)
 	require.Nil(t, got.m, "the join saw the end: it hands out no meeting")
+}
+
+// heldMeeting makes a room and its active ad-hoc meeting, and a transaction that holds the
+// meeting's row lock (as a deactivation does) until the test ends it.
+func heldMeeting(t *testing.T, db *sqlx.DB, roomName string, now time.Time) (uuid.UUID, *sqlx.Tx) {
+	t.Helper()
+	roomID, meetingID := uuid.New(), uuid.New()
+	_, err := db.Exec(`INSERT INTO room (id, name, user_id, platform) VALUES ($1, $2, 'owner', 'daily')`, roomID, roomName)
+	require.NoError(t, err)
+	_, err = db.Exec(`INSERT INTO meeting (id, room_id, kind, platform, room_name, start_date, end_date, is_locked, room_mode,
+		recording_type, recording_trigger, is_active) VALUES ($1, $2, 'adhoc', 'daily', 'prov', $3, $4, false, 'normal',
+		'cloud', 'automatic', true)`, meetingID, roomID, now, now.Add(time.Hour))
+	require.NoError(t, err)
+	tx, err := db.BeginTxx(context.Background(), nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tx.Rollback() })
+	_, err = tx.Exec(`SELECT id FROM meeting WHERE id = $1 FOR UPDATE`, meetingID)
+	require.NoError(t, err)
+	return meetingID, tx
 }
