@@ -110,7 +110,7 @@ func (b *joinBatches) once(ctx context.Context, roomName string) bool {
 		if b.sizes != nil {
 			b.sizes(len(batch))
 		}
-		res = b.run(ctx, roomName, batch)
+		res = b.runSafely(ctx, roomName, batch)
 		release()
 	}
 	for _, req := range batch {
@@ -122,6 +122,17 @@ func (b *joinBatches) once(ctx context.Context, roomName string) bool {
 		req.done <- out
 	}
 	return true
+}
+
+// runSafely runs a batch and turns a panic into the batch's error: the batch runs outside
+// every request's goroutine, where no recover middleware would catch it and the api would die.
+func (b *joinBatches) runSafely(ctx context.Context, roomName string, batch []*joinReq) (res joinRes) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = joinRes{err: fmt.Errorf("meeting for join: batch of %d panicked: %v", len(batch), p)}
+		}
+	}()
+	return b.run(ctx, roomName, batch)
 }
 
 // next takes the room's next batch off its queue: at most maxJoinBatch joiners, none that
