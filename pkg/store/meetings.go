@@ -15,16 +15,15 @@ import (
 // MeetingStore implements meeting.Store.
 type MeetingStore struct {
 	base
-	// joins admits the join handout to the pool in arrival order (nil inside a transaction).
-	joins turns
-	// batches coalesces concurrent join handouts of a room (nil inside a transaction).
+	// batches coalesces concurrent join handouts of a room and admits them to the pool in
+	// arrival order (nil inside a transaction).
 	batches *joinBatches
 }
 
 // NewMeetingStore returns the meeting adapter on db.
 func NewMeetingStore(db *sqlx.DB) MeetingStore {
-	s := MeetingStore{base: newBase(db), joins: newTurns(db.Stats().MaxOpenConnections)}
-	s.batches = newJoinBatches(s.joins, s.joinBatch)
+	s := MeetingStore{base: newBase(db)}
+	s.batches = newJoinBatches(newTurns(db.Stats().MaxOpenConnections), s.joinBatch)
 	return s
 }
 
